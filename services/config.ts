@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of CONTRACT.md, parsed once at start-up. Nothing else reads process.env.
+ * A bad value stops start-up with one line naming the variable (see ConfigError).
+ */
+const optionalText = z.string().trim().min(1).optional();
+const url = (what: string) =>
+  z.string().trim().url(`must be a URL (${what})`);
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, 'must look like redis://host:port');
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+const base64Key32 = z
+  .string()
+  .trim()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64');
+
+export const configSchema = z.object({
+  PORT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(65535).default(3978),
+  REDIS_URL: redisUrl.optional(),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppTenantId: optionalText,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  AZURE_LANGUAGE_ENDPOINT: url('the Azure AI Language endpoint').optional(),
+  AZURE_LANGUAGE_KEY: optionalText,
+  WHATSAPP_VERIFY_TOKEN: optionalText,
+  WHATSAPP_APP_SECRET: optionalText,
+  WHATSAPP_ACCESS_TOKEN: optionalText,
+  WHATSAPP_PHONE_NUMBER_ID: optionalText,
+  WHATSAPP_GRAPH_URL: url('the Graph API base').default('https://graph.facebook.com/v21.0'),
+  TWILIO_AUTH_TOKEN: optionalText,
+  PUBLIC_BASE_URL: url('the public base URL').optional(),
+  IVR_TRANSFER_NUMBER: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +913612345678').optional(),
+  WEBCHAT_ALLOWED_ORIGINS: optionalText,
+  QUICK_EXIT_URL: url('the quick exit page').default('https://www.google.com/search?q=weather'),
+  CONSOLE_SESSION_SECRET: z.string().trim().min(32, 'must be at least 32 characters').optional(),
+  RETENTION_DAYS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(3650).default(90),
+  CASE_ENCRYPTION_KEY: base64Key32.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TURN_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).max(60000).default(5000),
+  SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(120000).default(10000),
+  LOG_REQUESTS: bool(false),
+});
+
+type Parsed = z.infer<typeof configSchema>;
+
+export interface Config extends Parsed {
+  /** true when no REDIS_URL is set: everything lives in this process. */
+  demoMode: boolean;
+  publicBaseUrl: string;
+  webchatAllowedOrigins: string[];
+}
+
+export const SETTING_NAMES = Object.keys(configSchema.shape) as (keyof Parsed)[];
+
+export class ConfigError extends Error {}
+
+const REQUIRED_WITH_REDIS = ['CONSOLE_SESSION_SECRET', 'CASE_ENCRYPTION_KEY'] as const;
+
+/** Parses the environment; throws ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const known: Record<string, string | undefined> = {};
+  for (const name of SETTING_NAMES) {
+    const value = env[name];
+    known[name] = value === '' ? undefined : value;
+  }
+  const result = configSchema.safeParse(known);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue.path[0] ?? 'config');
+    throw new ConfigError(`${name}: ${issue.message} (got ${JSON.stringify(known[name] ?? null)})`);
+  }
+  const parsed = result.data;
+  const demoMode = parsed.REDIS_URL === undefined;
+  if (!demoMode) {
+    for (const name of REQUIRED_WITH_REDIS) {
+      if (parsed[name] === undefined) throw new ConfigError(`${name}: required when REDIS_URL is set`);
+    }
+  }
+  const publicBaseUrl = (parsed.PUBLIC_BASE_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, '');
+  const webchatAllowedOrigins = parsed.WEBCHAT_ALLOWED_ORIGINS
+    ? parsed.WEBCHAT_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
+    : [new URL(publicBaseUrl).origin];
+  return { ...parsed, demoMode, publicBaseUrl, webchatAllowedOrigins };
+}

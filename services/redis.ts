@@ -1,0 +1,50 @@
+import Redis from 'ioredis';
+import type { Logger } from './logger';
+
+export type { Redis };
+
+/**
+ * One ioredis connection. Commands fail fast while Redis is away (no offline queue growth that
+ * would hang a child's turn); the client keeps reconnecting in the background.
+ */
+export function createRedis(url: string, name: string, logger: Logger, opts: { blocking?: boolean } = {}): Redis {
+  const redis = new Redis(url, {
+    connectionName: `sishu-${name}`,
+    lazyConnect: false,
+    enableOfflineQueue: opts.blocking ?? false,
+    maxRetriesPerRequest: opts.blocking ? null : 1,
+    connectTimeout: 2000,
+    commandTimeout: opts.blocking ? undefined : 2000,
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  });
+  let warned = false;
+  redis.on('error', (err: Error) => {
+    if (!warned) logger.warn({ redis: name, err: { message: err.message } }, 'redis connection problem');
+    warned = true;
+  });
+  redis.on('ready', () => {
+    if (warned) logger.info({ redis: name }, 'redis connection back');
+    warned = false;
+  });
+  return redis;
+}
+
+/**
+ * A Lua script run with EVALSHA (loaded on first use, reloaded after a Redis restart).
+ * The script text carries a header that documents its KEYS and ARGV.
+ */
+export class LuaScript {
+  private sha?: string;
+  constructor(private readonly source: string) {}
+
+  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+    this.sha ??= (await redis.script('LOAD', this.source)) as string;
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.includes('NOSCRIPT')) throw err;
+      this.sha = (await redis.script('LOAD', this.source)) as string;
+      return redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    }
+  }
+}
