@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -18,11 +19,6 @@ const redisUrl = z
       return false;
     }
   }, 'must look like redis://host:port');
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
 const base64Key32 = z
   .string()
   .trim()
@@ -50,15 +46,17 @@ export const configSchema = z.object({
   CONSOLE_SESSION_SECRET: z.string().trim().min(32, 'must be at least 32 characters').optional(),
   RETENTION_DAYS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(3650).default(90),
   CASE_ENCRYPTION_KEY: base64Key32.optional(),
+  REDIS_KEY_PREFIX: z.string().trim().regex(/^[\w:.-]{1,40}$/, 'must be 1-40 letters, digits or :._-').default('sishu:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TURN_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).max(60000).default(5000),
   SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(120000).default(10000),
-  LOG_REQUESTS: bool(false),
 });
 
 type Parsed = z.infer<typeof configSchema>;
 
-export interface Config extends Parsed {
+export interface Config extends Omit<Parsed, 'CONSOLE_SESSION_SECRET' | 'CASE_ENCRYPTION_KEY'> {
+  /** Given, or made for this process in demo mode. */
+  CONSOLE_SESSION_SECRET: string;
+  CASE_ENCRYPTION_KEY: string;
   /** true when no REDIS_URL is set: everything lives in this process. */
   demoMode: boolean;
   publicBaseUrl: string;
@@ -95,5 +93,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const webchatAllowedOrigins = parsed.WEBCHAT_ALLOWED_ORIGINS
     ? parsed.WEBCHAT_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
     : [new URL(publicBaseUrl).origin];
-  return { ...parsed, demoMode, publicBaseUrl, webchatAllowedOrigins };
+  return {
+    ...parsed,
+    CONSOLE_SESSION_SECRET: parsed.CONSOLE_SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+    CASE_ENCRYPTION_KEY: parsed.CASE_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+    demoMode,
+    publicBaseUrl,
+    webchatAllowedOrigins,
+  };
 }

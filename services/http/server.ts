@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import { BadRequest } from './body';
 
+const REQUEST_LOG = Symbol('sishu.requestLog');
+
 export type Handler = (req: Request, res: Response) => Promise<void>;
 
 /**
@@ -15,15 +17,16 @@ export function route(logger: Logger, handler: Handler): (req: Request, res: Res
     try {
       await handler(req, res);
     } catch (err) {
+      const log = requestLogger(req, logger);
       if (res.headersSent) {
-        logger.warn({ err: errSummary(err), path: req.path() }, 'route failed after answering');
+        log.warn({ err: errSummary(err), path: req.path() }, 'route failed after answering');
         return;
       }
       if (err instanceof BadRequest) {
         sendText(res, err.status, err.message);
         return;
       }
-      logger.error({ err: errSummary(err), path: req.path() }, 'route failed');
+      log.error({ err: errSummary(err), path: req.path() }, 'route failed');
       sendText(res, 500, 'something went wrong on our side');
     }
   };
@@ -52,7 +55,7 @@ export function createHttpServer(logger: Logger): Server {
   const server = restify.createServer({ name: 'sishu-mitra', handleUncaughtExceptions: false });
   server.pre((req, res, next) => {
     const id = String(req.headers['x-request-id'] ?? '').slice(0, 64) || randomUUID();
-    (req as Request & { log: Logger }).log = logger.child({ reqId: id });
+    (req as Request & { [REQUEST_LOG]?: Logger })[REQUEST_LOG] = logger.child({ reqId: id });
     res.setHeader('x-request-id', id);
     return next();
   });
@@ -60,5 +63,5 @@ export function createHttpServer(logger: Logger): Server {
 }
 
 export function requestLogger(req: Request, fallback: Logger): Logger {
-  return (req as Request & { log?: Logger }).log ?? fallback;
+  return (req as Request & { [REQUEST_LOG]?: Logger })[REQUEST_LOG] ?? fallback;
 }

@@ -1,0 +1,23 @@
+import type { TurnContext } from 'botbuilder';
+import type { Lang } from '../services/i18n';
+
+/** What the bot keeps about a user: only the language they chose. */
+export interface UserProfile {
+  lang?: Lang;
+}
+
+/** What the bot keeps about a conversation besides the dialog stack. */
+export interface ConversationFlags {
+  greeted?: boolean;
+}
+
+const LANG = Symbol('sishu.lang');
+
+/** The language of this turn, set once by the bot before anything answers. */
+export function setLangOf(context: TurnContext, lang: Lang): void {
+  context.turnState.set(LANG, lang);
+}
+
+export function langOf(context: TurnContext): Lang {
+  return (context.turnState.get(LANG) as Lang | undefined) ?? 'en';
+}

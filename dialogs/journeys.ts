@@ -1,0 +1,42 @@
+import { ComponentDialog, type Dialog, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { Understood } from '../services/understanding';
+import type { Replies } from '../bots/replies';
+
+/** The journeys of the main menu, each its own ComponentDialog with one of these ids. */
+export const JOURNEY = {
+  report: 'report',
+  findHelp: 'findHelp',
+  teacher: 'teacher',
+  counsellor: 'counsellor',
+} as const;
+export type JourneyId = (typeof JOURNEY)[keyof typeof JOURNEY];
+
+/** What a journey is started with: what the understanding step read from the message that began it. */
+export interface JourneyOptions {
+  understood?: Understood;
+  /** The message that began the journey, when it was free text. */
+  text?: string;
+  /** Begun from the emergency answer: go straight to what protects the child. */
+  urgent?: boolean;
+}
+
+/** A journey is any dialog registered under one of the JOURNEY ids. */
+export type Journey = Dialog;
+
+/**
+ * Stands in for a journey this deployment does not run: an honest answer with a way to a person
+ * (1098, a counsellor), never "coming soon".
+ */
+export class UnavailableJourney extends ComponentDialog {
+  constructor(id: JourneyId, replies: Replies) {
+    super(id);
+    this.addDialog(
+      new WaterfallDialog(`${id}.unavailable`, [
+        async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
+          await replies.sendUnavailable(step.context);
+          return step.endDialog();
+        },
+      ]),
+    );
+  }
+}

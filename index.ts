@@ -1,0 +1,148 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, UserState, type Storage } from 'botbuilder';
+import type { Server } from 'restify';
+import { HelplineBot } from './bots/HelplineBot';
+import { configureAdapter } from './bots/configureAdapter';
+import { Replies } from './bots/replies';
+import { JOURNEY, UnavailableJourney } from './dialogs/journeys';
+import { ConfigError, loadConfig, type Config } from './services/config';
+import { createHttpServer, route, sendJson, sendText } from './services/http/server';
+import { messagesHandler } from './services/http/messages';
+import { createI18n } from './services/i18n';
+import { createLogger, type Logger } from './services/logger';
+import { createMetrics, type Metrics } from './services/metrics';
+import { createRedis, type Redis } from './services/redis';
+import { RedisStorage } from './services/storage/RedisStorage';
+import { createUnderstanding } from './services/understanding';
+import type { DestinationStream } from 'pino';
+
+export interface AppOverrides {
+  /** Where log lines go (tests read them); stdout when unset. */
+  logDestination?: DestinationStream;
+}
+
+export interface App {
+  config: Config;
+  server: Server;
+  logger: Logger;
+  metrics: Metrics;
+  redis?: Redis;
+  bot: HelplineBot;
+  /** Listens on config.PORT; resolves to the base URL. */
+  start(): Promise<string>;
+  /** Stops accepting, lets turns in flight finish, closes Redis. */
+  stop(): Promise<void>;
+}
+
+/** The composition root: config in, every service, the bot and the bridges built and wired here. */
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = createLogger({ level: config.LOG_LEVEL, destination: overrides.logDestination });
+  const metrics = createMetrics();
+  const i18n = createI18n();
+  const replies = new Replies(i18n);
+  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, 'main', logger) : undefined;
+  const retentionSeconds = config.RETENTION_DAYS * 86400;
+
+  const storage: Storage = redis ? new RedisStorage(redis, `${config.REDIS_KEY_PREFIX}state:`, retentionSeconds) : new MemoryStorage();
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const understanding = createUnderstanding({ azureEndpoint: config.AZURE_LANGUAGE_ENDPOINT, azureKey: config.AZURE_LANGUAGE_KEY, logger });
+
+  const journeys = [
+    new UnavailableJourney(JOURNEY.report, replies),
+    new UnavailableJourney(JOURNEY.findHelp, replies),
+    new UnavailableJourney(JOURNEY.teacher, replies),
+    new UnavailableJourney(JOURNEY.counsellor, replies),
+  ];
+  const bot = new HelplineBot({ conversationState, userState, understanding, replies, journeys, logger, metrics });
+  const adapterDeps = { logger, metrics, replies };
+
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.MicrosoftAppId,
+    MicrosoftAppPassword: config.MicrosoftAppPassword,
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+    MicrosoftAppType: config.MicrosoftAppType,
+  });
+  const cloudAdapter = configureAdapter(new CloudAdapter(auth), adapterDeps);
+
+  const server = createHttpServer(logger);
+  let inFlight = 0;
+  let stopping = false;
+  const tracked = <T>(work: () => Promise<T>): Promise<T> => {
+    inFlight++;
+    return work().finally(() => inFlight--);
+  };
+  const runBot = (context: Parameters<HelplineBot['run']>[0]) => tracked(() => bot.run(context));
+
+  server.post('/api/messages', route(logger, messagesHandler(cloudAdapter, runBot)));
+  server.get('/healthz', route(logger, async (_req, res) => sendText(res, stopping ? 503 : 200, stopping ? 'stopping' : 'ok')));
+  server.get('/readyz', route(logger, async (_req, res) => {
+    const problem = stopping ? 'stopping' : await storeProblem(redis);
+    sendText(res, problem ? 503 : 200, problem ?? 'ready');
+  }));
+  server.get('/metrics', route(logger, async (_req, res) => sendText(res, 200, await metrics.registry.metrics(), metrics.registry.contentType)));
+  server.get('/api/info', route(logger, async (_req, res) => sendJson(res, 200, { demoMode: config.demoMode })));
+
+  const app: App = {
+    config,
+    server,
+    logger,
+    metrics,
+    redis,
+    bot,
+    start: () =>
+      new Promise((resolve) => {
+        server.listen(config.PORT, '0.0.0.0', () => {
+          const port = (server.address() as { port: number }).port;
+          resolve(`http://127.0.0.1:${port}`);
+        });
+      }),
+    async stop() {
+      stopping = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.server.closeIdleConnections?.();
+      });
+      for (let waited = 0; inFlight > 0 && waited < config.SHUTDOWN_GRACE_MS; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+  return app;
+}
+
+/** Why the stores cannot serve, or undefined when they answer. */
+async function storeProblem(redis: Redis | undefined): Promise<string | undefined> {
+  if (!redis) return undefined;
+  try {
+    await Promise.race([redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000))]);
+    return undefined;
+  } catch (err) {
+    return `redis does not answer (${err instanceof Error ? err.message : String(err)})`;
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`config error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = await createApp(config);
+  const url = await app.start();
+  if (config.demoMode) {
+    app.logger.warn('DEMO MODE: no REDIS_URL, so everything lives in this one process and is lost when it stops; secrets were generated for this run');
+  }
+  app.logger.info({ url: url.replace('127.0.0.1', 'localhost'), demoMode: config.demoMode }, 'Sishu Mitra is serving');
+  const shutdown = (signal: string) => {
+    app.logger.info({ signal }, 'shutting down');
+    void app.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) void main();
