@@ -1,0 +1,54 @@
+// npm run directory:import -- FILE.csv|FILE.json
+// Checks every row of an operator's verified service list and, only if all pass, replaces the live
+// list in Redis in one step (see services/directory/redisStore.ts). Without REDIS_URL (demo mode)
+// the file is only checked: demo mode always serves the shipped list in data/directory.
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig } from '../services/config';
+import { loadGazetteer } from '../services/directory/gazetteer';
+import { parseImportFile } from '../services/directory/importFile';
+import { RedisServiceListStore } from '../services/directory/redisStore';
+import { createLogger } from '../services/logger';
+import { createRedis } from '../services/redis';
+
+async function main(args: string[]): Promise<number> {
+  const file = args[0];
+  if (!file || args.length > 1) {
+    console.error('usage: npm run directory:import -- FILE.csv|FILE.json');
+    return 2;
+  }
+  const config = loadConfig(process.env);
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch (err) {
+    console.error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    return 2;
+  }
+  const result = parseImportFile(file, content, loadGazetteer(), new Date());
+  if (!result.ok) {
+    for (const problem of result.problems) console.error(`${file}:${problem.line}: ${problem.message}`);
+    console.error(`${result.problems.length} problem(s); nothing imported, the live list is unchanged`);
+    return 1;
+  }
+  const { provenance } = result.list;
+  if (!config.REDIS_URL) {
+    console.log(`${provenance.count} services checked, all valid. No REDIS_URL: demo mode serves the shipped list; nothing imported.`);
+    return 0;
+  }
+  const redis = createRedis(config.REDIS_URL, 'directory-import', createLogger({ level: config.LOG_LEVEL }));
+  try {
+    const version = await new RedisServiceListStore(redis, config.REDIS_KEY_PREFIX).replace(result.list);
+    console.log(`${provenance.count} services imported from ${provenance.source} (sha256 ${provenance.sha256.slice(0, 12)}…), directory version ${version}`);
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : `directory import failed: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

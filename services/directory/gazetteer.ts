@@ -1,0 +1,113 @@
+// Finds the Assam district a person means from what they typed: a district or headquarters name
+// in Assamese, Hindi or English script (or romanised), an old name, a variant spelling, or a
+// sentence that holds one ("childline number in Jorhat").
+import { District, loadDistricts } from './districts';
+import { readDataFile } from './dataFiles';
+import { editDistance, placeKey, placeWords, toleranceFor } from './placeText';
+
+export interface PlaceMatch {
+  district: District;
+  /** the name (as written in the gazetteer) that matched */
+  matchedName: string;
+  /** edits between what was typed and that name: 0 when exact after folding */
+  distance: number;
+}
+
+interface NameEntry {
+  key: string;
+  name: string;
+  district: District;
+}
+
+/** The longest place name, in words, looked for inside a sentence. */
+const MAX_NAME_WORDS = 4;
+
+export class Gazetteer {
+  private readonly byKey = new Map<string, NameEntry>();
+  private readonly byDistrictId = new Map<string, District>();
+
+  constructor(readonly districts: readonly District[], variants: Readonly<Record<string, readonly string[]>>) {
+    for (const district of districts) {
+      this.byDistrictId.set(district.id, district);
+      const names = [...Object.values(district.name), ...Object.values(district.hq), district.id, ...(variants[district.id] ?? [])];
+      for (const name of names) this.add(name, district);
+    }
+    for (const id of Object.keys(variants)) {
+      if (!this.byDistrictId.has(id)) throw new Error(`gazetteer variants: unknown district id ${id}`);
+    }
+  }
+
+  district(id: string): District | undefined {
+    return this.byDistrictId.get(id);
+  }
+
+  /** The district a whole name denotes after folding, with no tolerance (for imported data). */
+  exact(name: string): District | undefined {
+    return this.byKey.get(placeKey(name))?.district;
+  }
+
+  /**
+   * The best place named in `text`: the run of words covering the most words wins, and among runs
+   * of one length an exact name (after folding) beats the nearest misspelling within tolerance.
+   */
+  findPlace(text: string): PlaceMatch | undefined {
+    for (const grams of wordGrams(placeWords(text))) {
+      const exact = grams.map((key) => this.byKey.get(key)).find((entry) => entry !== undefined);
+      if (exact) return { district: exact.district, matchedName: exact.name, distance: 0 };
+      let best: PlaceMatch | undefined;
+      for (const key of grams) {
+        for (const entry of this.byKey.values()) {
+          const tolerance = Math.min(toleranceFor(entry.key), toleranceFor(key));
+          const distance = tolerance === 0 ? 1 : editDistance(key, entry.key, tolerance);
+          if (distance <= tolerance && (!best || distance < best.distance)) {
+            best = { district: entry.district, matchedName: entry.name, distance };
+          }
+        }
+      }
+      if (best) return best;
+    }
+    return undefined;
+  }
+
+  /** Districts whose names look most like `text`, for "did you mean" when nothing matched. */
+  closest(text: string, count: number): District[] {
+    const score = new Map<District, number>();
+    for (const key of wordGrams(placeWords(text)).flat()) {
+      for (const entry of this.byKey.values()) {
+        const longest = Math.max(Array.from(key).length, Array.from(entry.key).length);
+        const relative = editDistance(key, entry.key, longest) / longest;
+        score.set(entry.district, Math.min(score.get(entry.district) ?? 1, relative));
+      }
+    }
+    return [...score.entries()]
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, count)
+      .map(([district]) => district);
+  }
+
+  private add(name: string, district: District): void {
+    const key = placeKey(name);
+    const existing = this.byKey.get(key);
+    if (existing && existing.district !== district) {
+      throw new Error(`gazetteer: "${name}" names both ${existing.district.id} and ${district.id}`);
+    }
+    if (!existing) this.byKey.set(key, { key, name, district });
+  }
+}
+
+/** Every run of 1..MAX_NAME_WORDS consecutive words, glued, grouped by length, longest runs first. */
+function wordGrams(words: string[]): string[][] {
+  const groups: string[][] = [];
+  for (let n = Math.min(MAX_NAME_WORDS, words.length); n >= 1; n--) {
+    const grams: string[] = [];
+    for (let i = 0; i + n <= words.length; i++) grams.push(words.slice(i, i + n).join(''));
+    groups.push(grams);
+  }
+  return groups;
+}
+
+/** The gazetteer of the shipped data (data/gazetteer). */
+export function loadGazetteer(): Gazetteer {
+  const variants = JSON.parse(readDataFile('gazetteer/variants.json')) as Record<string, string[]>;
+  return new Gazetteer(loadDistricts(), variants);
+}
