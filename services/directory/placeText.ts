@@ -15,7 +15,7 @@ const CHAR_FOLDS: Record<string, string> = {
   '\u0988': '\u0987', // Bengali II → I
   '\u098a': '\u0989', // Bengali UU → U
 };
-const CHAR_FOLD_PATTERN = new RegExp(`[${Object.keys(CHAR_FOLDS).join('')}]`, 'g');
+const CHAR_FOLD_PATTERN = new RegExp(Object.keys(CHAR_FOLDS).join('|'), 'g');
 const LATIN_FOLDS: Array<[RegExp, string]> = [
   [/sh/g, 's'],
   [/x/g, 's'],
