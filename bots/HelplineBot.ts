@@ -8,7 +8,7 @@ import { JOURNEY, type Journey, type JourneyId, type JourneyOptions } from '../d
 import { commandOf, type Command } from './commands';
 import type { HandoffPort } from './ports';
 import type { Replies } from './replies';
-import { setLangOf, type ConversationFlags, type UserProfile } from './state';
+import { setLangOf, setUnderstoodOf, type ConversationFlags, type UserProfile } from './state';
 
 export interface HelplineBotDeps {
   conversationState: ConversationState;
@@ -78,6 +78,7 @@ export class HelplineBot extends ActivityHandler {
     const understood = text && !isButton ? await this.deps.understanding.understand(text.slice(0, MAX_UNDERSTOOD_CHARS)) : undefined;
     const lang = await this.languageFor(context, understood);
     setLangOf(context, lang);
+    setUnderstoodOf(context, understood);
 
     if (command === 'stop') {
       await this.stopEverything(context);

@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Lang } from '../services/i18n';
+import type { Understood } from '../services/understanding';
 
 /** What the bot keeps about a user: only the language they chose. */
 export interface UserProfile {
@@ -12,6 +13,16 @@ export interface ConversationFlags {
 }
 
 const LANG = Symbol('sishu.lang');
+const UNDERSTOOD = Symbol('sishu.understood');
+
+/** What the understanding step read from this turn's free text, for the dialog that continues. */
+export function setUnderstoodOf(context: TurnContext, understood: Understood | undefined): void {
+  context.turnState.set(UNDERSTOOD, understood);
+}
+
+export function understoodOf(context: TurnContext): Understood | undefined {
+  return context.turnState.get(UNDERSTOOD) as Understood | undefined;
+}
 
 /** The language of this turn, set once by the bot before anything answers. */
 export function setLangOf(context: TurnContext, lang: Lang): void {

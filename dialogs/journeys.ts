@@ -1,5 +1,5 @@
 import { ComponentDialog, type Dialog, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { Understood } from '../services/understanding';
+import type { Category, Understood } from '../services/understanding';
 import type { Replies } from '../bots/replies';
 
 /** The journeys of the main menu, each its own ComponentDialog with one of these ids. */
@@ -16,8 +16,12 @@ export interface JourneyOptions {
   understood?: Understood;
   /** The message that began the journey, when it was free text. */
   text?: string;
-  /** Begun from the emergency answer: go straight to what protects the child. */
+  /** The message was high risk: go straight to what protects the child. */
   urgent?: boolean;
+  /** Who is telling, when the journey that hands over already knows (the teacher's guide: 'teacher'). */
+  reporter?: 'child' | 'family' | 'teacher' | 'other';
+  /** The harm, when the journey that hands over already knows it; proposed, not asked again. */
+  category?: Category;
 }
 
 /** A journey is any dialog registered under one of the JOURNEY ids. */
