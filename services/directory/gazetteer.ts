@@ -17,6 +17,10 @@ interface NameEntry {
   key: string;
   name: string;
   district: District;
+  /** edits a typed name may be off by to still mean this one */
+  tolerance: number;
+  /** length in code points, to skip names that are too long or short to be within tolerance */
+  length: number;
 }
 
 /** The longest place name, in words, looked for inside a sentence. */
@@ -56,9 +60,12 @@ export class Gazetteer {
       if (exact) return { district: exact.district, matchedName: exact.name, distance: 0 };
       let best: PlaceMatch | undefined;
       for (const key of grams) {
+        const typedTolerance = toleranceFor(key);
+        const typedLength = Array.from(key).length;
         for (const entry of this.byKey.values()) {
-          const tolerance = Math.min(toleranceFor(entry.key), toleranceFor(key));
-          const distance = tolerance === 0 ? 1 : editDistance(key, entry.key, tolerance);
+          const tolerance = Math.min(entry.tolerance, typedTolerance);
+          if (tolerance === 0 || Math.abs(entry.length - typedLength) > tolerance) continue;
+          const distance = editDistance(key, entry.key, tolerance);
           if (distance <= tolerance && (!best || distance < best.distance)) {
             best = { district: entry.district, matchedName: entry.name, distance };
           }
@@ -91,7 +98,7 @@ export class Gazetteer {
     if (existing && existing.district !== district) {
       throw new Error(`gazetteer: "${name}" names both ${existing.district.id} and ${district.id}`);
     }
-    if (!existing) this.byKey.set(key, { key, name, district });
+    if (!existing) this.byKey.set(key, { key, name, district, tolerance: toleranceFor(key), length: Array.from(key).length });
   }
 }
 

@@ -65,7 +65,11 @@ export class ServiceIndex {
   constructor(readonly services: readonly ServiceEntry[]) {
     for (const service of services) {
       if (service.districtId === undefined) this.statewideServices.push(service);
-      else this.byDistrict.set(service.districtId, [...(this.byDistrict.get(service.districtId) ?? []), service]);
+      else {
+        const inDistrict = this.byDistrict.get(service.districtId);
+        if (inDistrict) inDistrict.push(service);
+        else this.byDistrict.set(service.districtId, [service]);
+      }
       if (service.coordinates) this.cells[this.cellOf(service.coordinates)].push(service);
     }
   }
