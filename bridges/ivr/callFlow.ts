@@ -1,0 +1,214 @@
+import { ActivityTypes, type Activity } from 'botbuilder';
+import { LANGUAGES, type Lang } from '../../services/i18n';
+import type { Logger } from '../../services/logger';
+import { errSummary } from '../../services/http/server';
+import type { CallbackDesk } from './callbacks';
+import { newCallState, type CallState, type CallStore } from './callState';
+import type { IvrAdapter } from './IvrAdapter';
+import { KEYS, LANGUAGE_KEYS, MAX_MENU_OPTIONS, type Plan, type Utterance } from './plan';
+import type { Part, Voice } from './voice';
+
+/** The bot's button values the phone line answers itself (bots/commands.ts): a call has its own way to a person. */
+const BOT_VALUES = { human: 'cmd:human', emergency: 'cmd:emergency', menu: 'cmd:menu' } as const;
+
+/** A wrong key or silence is asked again twice; the third time the call ends kindly. */
+const MAX_MISSES = 3;
+const MAX_TYPED_DIGITS = 12;
+const MAX_SPEECH_CHARS = 300;
+
+export interface CallStart {
+  callSid: string;
+  from: string;
+  callerId: string;
+}
+
+export interface CallInput extends CallStart {
+  digits?: string;
+  speech?: string;
+  /** Set when a Dial to the counsellors' line ended: completed, busy, no-answer, failed, canceled. */
+  dialStatus?: string;
+}
+
+export interface CallFlowDeps {
+  store: CallStore;
+  adapter: IvrAdapter;
+  voice: Voice;
+  callbacks: CallbackDesk;
+  transferNumber?: string;
+  logger: Logger;
+}
+
+type Keys = { kind: 'keys'; keys: string } | { kind: 'speech'; text: string } | { kind: 'none' } | { kind: 'invalid' };
+
+/**
+ * The call, provider-neutral: the language menu, then the bot's own menus read out as numbered
+ * keys, with 0 (in danger now), 9 (repeat) and * (back) in every menu, and talk-to-a-person
+ * answered by the phone line itself (a transfer, or a callback request). Every answer is a Plan.
+ */
+export class CallFlow {
+  constructor(private readonly deps: CallFlowDeps) {}
+
+  async start(call: CallStart): Promise<Plan> {
+    return this.save(call.callSid, newCallState(), this.languagePlan());
+  }
+
+  async answer(input: CallInput): Promise<Plan> {
+    const state = await this.deps.store.get(input.callSid);
+    if (!state) return this.start(input);
+    if (input.dialStatus !== undefined) return this.afterDial(input, state);
+    const keys = readKeys(input, state);
+    if (keys.kind === 'none' || keys.kind === 'invalid') return this.miss(input.callSid, state, keys.kind);
+    switch (state.step) {
+      case 'language':
+        return this.chooseLanguage(input, state, keys);
+      case 'callback':
+        return this.answerCallbackOffer(input, state, keys);
+      case 'menu':
+        return this.answerMenu(input, state, keys);
+    }
+  }
+
+  private languagePlan(): Plan {
+    // Each choice in its own language, so every caller hears theirs.
+    const speak = [
+      ...this.deps.voice.speak('as', [{ key: 'welcome' }]),
+      ...LANGUAGES.flatMap((lang) => this.deps.voice.speak(lang, [{ key: 'chooseLanguage' }])),
+    ];
+    return { speak, next: { kind: 'gather', keys: 'one' } };
+  }
+
+  private async chooseLanguage(input: CallInput, state: CallState, keys: Keys): Promise<Plan> {
+    if (keys.kind === 'keys' && keys.keys === KEYS.repeat) return this.save(input.callSid, { ...state, misses: 0 }, this.languagePlan());
+    const lang = keys.kind === 'keys' ? LANGUAGE_KEYS[keys.keys] : undefined;
+    if (!lang) return this.miss(input.callSid, state, 'invalid');
+    return this.runBot(input, { ...state, lang, step: 'menu', misses: 0 }, `lang:${lang}`);
+  }
+
+  private async answerMenu(input: CallInput, state: CallState, keys: Keys): Promise<Plan> {
+    if (keys.kind === 'speech') return this.runBot(input, state, keys.text);
+    const key = keys.kind === 'keys' ? keys.keys : '';
+    if (key === KEYS.danger) return this.danger(input.callSid, state);
+    if (key === KEYS.repeat && state.lastPlan) return this.save(input.callSid, { ...state, misses: 0 }, state.lastPlan);
+    if (key === KEYS.back) return this.runBot(input, state, BOT_VALUES.menu);
+    if (state.options.length === 0) return this.runBot(input, state, key);
+    const value = /^[1-8]$/.test(key) ? state.options[Number(key) - 1] : undefined;
+    if (value === undefined) return this.miss(input.callSid, state, 'invalid');
+    if (value === BOT_VALUES.emergency) return this.danger(input.callSid, state);
+    if (value === BOT_VALUES.human) return this.toPerson(input.callSid, state);
+    return this.runBot(input, state, value);
+  }
+
+  /** Hang up and dial 112, slowly and twice: a provider cannot connect a call to 112 in India. */
+  private async danger(callSid: string, state: CallState): Promise<Plan> {
+    const lang = langOf(state);
+    const numbers: Part[] = [{ key: 'danger', slow: true }, { key: 'danger1098', slow: true }];
+    const speak = this.deps.voice.speak(lang, [...numbers, ...numbers, { key: 'dangerCounsellor' }, { key: 'keysMore' }]);
+    const next = { ...state, urgent: true, misses: 0, step: 'menu' as const, options: [BOT_VALUES.human] };
+    return this.save(callSid, next, { speak, next: { kind: 'gather', keys: 'one' } });
+  }
+
+  /** A counsellor on the line when IVR_TRANSFER_NUMBER is set, else the offer of a callback. */
+  private async toPerson(callSid: string, state: CallState): Promise<Plan> {
+    const { transferNumber } = this.deps;
+    if (!transferNumber) return this.offerCallback(callSid, state, []);
+    const speak = this.deps.voice.speak(langOf(state), [{ key: 'connecting' }]);
+    return this.save(callSid, { ...state, misses: 0 }, { speak, next: { kind: 'dial', number: transferNumber } });
+  }
+
+  private async afterDial(input: CallInput, state: CallState): Promise<Plan> {
+    if (input.dialStatus === 'completed') return this.end(input.callSid, this.deps.voice.speak(langOf(state), [{ key: 'callEnded' }]));
+    return this.offerCallback(input.callSid, state, []);
+  }
+
+  private async offerCallback(callSid: string, state: CallState, before: Utterance[]): Promise<Plan> {
+    const speak = [...before, ...this.deps.voice.speak(langOf(state), [{ key: 'callbackOffer' }])];
+    return this.save(callSid, { ...state, step: 'callback', misses: 0, options: [] }, { speak, next: { kind: 'gather', keys: 'one' } });
+  }
+
+  private async answerCallbackOffer(input: CallInput, state: CallState, keys: Keys): Promise<Plan> {
+    const key = keys.kind === 'keys' ? keys.keys : '';
+    if (key === KEYS.repeat && state.lastPlan) return this.save(input.callSid, { ...state, misses: 0 }, state.lastPlan);
+    if (key === '2' || key === KEYS.back) {
+      const declined = this.deps.voice.speak(langOf(state), [{ key: 'callbackDeclined' }]);
+      return this.runBot(input, { ...state, step: 'menu' }, BOT_VALUES.menu, declined);
+    }
+    if (key !== '1') return this.miss(input.callSid, state, 'invalid');
+    const lang = langOf(state);
+    await this.deps.callbacks.request({ phone: input.from, callerId: input.callerId, lang, priority: state.urgent ? 1 : 3, requestedAt: new Date() });
+    this.deps.logger.info({ callerId: input.callerId, lang, urgent: state.urgent }, 'ivr callback requested');
+    return this.end(input.callSid, this.deps.voice.speak(lang, [{ key: 'callbackSaved' }]));
+  }
+
+  /** The call is over: its state goes at once. */
+  private async end(callSid: string, speak: Utterance[]): Promise<Plan> {
+    await this.deps.store.delete(callSid);
+    return { speak, next: { kind: 'hangup' } };
+  }
+
+  /** Silence or a wrong key: say so kindly and repeat; after MAX_MISSES, the numbers and goodbye. */
+  private async miss(callSid: string, state: CallState, kind: 'none' | 'invalid'): Promise<Plan> {
+    const misses = state.misses + 1;
+    const langs = state.lang ? [state.lang] : LANGUAGES;
+    if (misses >= MAX_MISSES) return this.end(callSid, langs.flatMap((lang) => this.deps.voice.speak(lang, [{ key: 'goodbye' }])));
+    const again = state.lastPlan ?? this.languagePlan();
+    const sorry = this.deps.voice.speak(langs[langs.length - 1], [{ key: kind === 'none' ? 'noInput' : 'invalidKey' }]);
+    await this.deps.store.set(callSid, { ...state, misses, lastPlan: again });
+    return { speak: [...sorry, ...again.speak], next: again.next };
+  }
+
+  /** One bot turn, its replies read out as a menu. A failing bot gets an apology and the numbers. */
+  private async runBot(input: CallInput, state: CallState, text: string, before: Utterance[] = []): Promise<Plan> {
+    const lang = langOf(state);
+    let replies: Partial<Activity>[];
+    try {
+      replies = await this.deps.adapter.runTurn({ callSid: input.callSid, callerId: input.callerId, lang, text });
+    } catch (err) {
+      this.deps.logger.error({ err: errSummary(err), callerId: input.callerId }, 'ivr bot turn failed');
+      return this.end(input.callSid, this.deps.voice.speak(lang, [{ key: 'error' }]));
+    }
+    const messages = replies.filter((a) => a.type === ActivityTypes.Message);
+    const ended = replies.some((a) => a.type === ActivityTypes.EndOfConversation);
+    const actions = [...messages].reverse().find((a) => a.suggestedActions?.actions?.length)?.suggestedActions?.actions ?? [];
+    const options = actions.slice(0, MAX_MENU_OPTIONS).map((a) => String(a.value ?? a.title ?? ''));
+    if (actions.length > MAX_MENU_OPTIONS) this.deps.logger.warn({ offered: actions.length }, 'ivr menu cut to 8 options');
+
+    const parts: Part[] = messages.filter((m) => m.text).map((m) => ({ text: String(m.text) }));
+    if (ended) return this.end(input.callSid, [...before, ...this.deps.voice.speak(lang, [...parts, { key: 'callEnded' }])]);
+    options.forEach((_value, i) => parts.push({ text: String(actions[i].title ?? '') }, { key: `press${i + 1}` }));
+    parts.push(options.length > 0 ? { key: 'keysDanger' } : { key: 'typeThenHash' }, { key: 'keysMore' });
+    const plan: Plan = {
+      speak: [...before, ...this.deps.voice.speak(lang, parts)],
+      next: { kind: 'gather', keys: options.length > 0 ? 'one' : 'many', ...(lang === 'as' ? {} : { speech: lang }) },
+    };
+    const replay: Plan = { ...plan, speak: plan.speak.slice(before.length) };
+    await this.deps.store.set(input.callSid, { ...state, lang, step: 'menu', options, misses: 0, lastPlan: replay });
+    return plan;
+  }
+
+  private async save(callSid: string, state: CallState, plan: Plan): Promise<Plan> {
+    await this.deps.store.set(callSid, { ...state, lastPlan: plan });
+    return plan;
+  }
+}
+
+function langOf(state: CallState): Lang {
+  return state.lang ?? 'en';
+}
+
+/**
+ * What the caller pressed or said, cleaned: keys are 0-9, * and # only (a trailing # ends typed
+ * digits); a menu takes one key, typed input up to MAX_TYPED_DIGITS; speech only where the
+ * language has a recogniser (not Assamese).
+ */
+function readKeys(input: CallInput, state: CallState): Keys {
+  const digits = (input.digits ?? '').trim().replace(/#+$/, '');
+  if (digits.length > 0) {
+    if (!/^[0-9*]+$/.test(digits)) return { kind: 'invalid' };
+    const typing = state.step === 'menu' && state.options.length === 0;
+    return digits.length === 1 || (typing && digits.length <= MAX_TYPED_DIGITS) ? { kind: 'keys', keys: digits } : { kind: 'invalid' };
+  }
+  if ((input.digits ?? '').trim().length > 0) return { kind: 'invalid' };
+  const speech = (input.speech ?? '').trim().slice(0, MAX_SPEECH_CHARS);
+  if (speech.length > 0 && state.step === 'menu' && state.lang !== 'as') return { kind: 'speech', text: speech };
+  return { kind: 'none' };
+}

@@ -1,0 +1,489 @@
+import type { AddressInfo } from 'node:net';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { Server } from 'restify';
+import twilio from 'twilio';
+import { registerIvr } from '../../bridges/ivr/register';
+import type { CallbackDesk, CallbackRequest } from '../../bridges/ivr/callbacks';
+import { createHttpServer } from '../../services/http/server';
+import { createI18n } from '../../services/i18n';
+import { createLogger } from '../../services/logger';
+import { openTestRedis, type TestRedis } from '../support/redis';
+import { findAll, parseTwiml, textOf, type TwimlNode } from '../support/twiml';
+
+const TOKEN = 'test-twilio-auth-token-0123456789';
+const PUBLIC = 'https://helpline.example.org';
+const CALLER = '+919876543210';
+const TRANSFER = '+913612345678';
+const i18n = createI18n();
+
+/**
+ * A tiny bot in the shape of the real one: a menu of suggested actions (with the real bot's
+ * cmd:human and cmd:emergency values), a question with no buttons (a PIN code), and an answer.
+ */
+const tinyBot = {
+  async run(context: TurnContext): Promise<void> {
+    const text = context.activity.text ?? '';
+    const lang = context.activity.locale ?? 'en';
+    if (text.startsWith('lang:') || text === 'cmd:menu') {
+      const intro = lang === 'as' ? i18n.t('as', 'ivr:welcome') : `Menu in ${lang}`;
+      await context.sendActivity({
+        type: ActivityTypes.Message,
+        text: `${intro}\nचलो बात करें`,
+        suggestedActions: {
+          to: [],
+          actions: [
+            { type: 'imBack', title: 'Report a concern', value: 'menu:report' },
+            { type: 'imBack', title: 'Find help near me', value: 'menu:findHelp' },
+            { type: 'imBack', title: 'Talk to a counsellor', value: 'cmd:human' },
+            { type: 'imBack', title: 'Emergency numbers', value: 'cmd:emergency' },
+          ],
+        },
+      });
+    } else if (text === 'menu:findHelp') {
+      await context.sendActivity({ type: ActivityTypes.Message, text: 'Type your PIN code.' });
+    } else if (/^\d{6}$/.test(text)) {
+      await context.sendActivity({
+        type: ActivityTypes.Message,
+        text: `Nearest centre for ${text}: Guwahati One Stop Centre, 0361 2345678.`,
+        suggestedActions: { to: [], actions: [{ type: 'imBack', title: 'Main menu', value: 'cmd:menu' }] },
+      });
+    } else if (text === 'menu:report') {
+      await context.sendActivity({ type: ActivityTypes.Message, text: 'Thank you. Goodbye.' });
+      await context.sendActivity({ type: ActivityTypes.EndOfConversation });
+    } else {
+      await context.sendActivity({ type: ActivityTypes.Message, text: `You said: ${text}` });
+    }
+  },
+};
+
+class RecordingDesk implements CallbackDesk {
+  readonly requests: CallbackRequest[] = [];
+  async request(callback: CallbackRequest): Promise<void> {
+    this.requests.push(callback);
+  }
+}
+
+interface Bridge {
+  server: Server;
+  base: string;
+  desk: RecordingDesk;
+  logs: string[];
+}
+
+async function startBridge(redis: TestRedis | undefined, opts: { transfer?: boolean; token?: string } = {}): Promise<Bridge> {
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
+  const server = createHttpServer(logger);
+  const desk = new RecordingDesk();
+  registerIvr(server, {
+    config: {
+      TWILIO_AUTH_TOKEN: opts.token ?? TOKEN,
+      IVR_TRANSFER_NUMBER: opts.transfer ? TRANSFER : undefined,
+      REDIS_KEY_PREFIX: redis?.prefix ?? 'unused:',
+      publicBaseUrl: PUBLIC,
+    },
+    redis: redis?.redis,
+    bot: tinyBot,
+    logger,
+    configureAdapter: () => undefined,
+    callbacks: desk,
+    i18n,
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, desk, logs };
+}
+
+let sids = 0;
+const newCallSid = () => `CA${(Date.now().toString(16) + (sids++).toString(16)).padStart(32, '0')}`;
+
+/** POSTs a form to the bridge, signed as Twilio signs it: the public URL plus the sorted fields. */
+async function post(bridge: Bridge, path: string, params: Record<string, string>, signature?: string | null) {
+  const sig = signature === undefined ? twilio.getExpectedTwilioSignature(TOKEN, `${PUBLIC}${path}`, params) : signature;
+  const res = await fetch(`${bridge.base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(sig === null ? {} : { 'x-twilio-signature': sig }) },
+    body: new URLSearchParams(params).toString(),
+  });
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+}
+
+/** One caller on one call: start it, then press keys, each answer parsed back as TwiML. */
+class Call {
+  readonly sid = newCallSid();
+  constructor(private readonly bridge: Bridge, private readonly from = CALLER) {}
+
+  async start(): Promise<TwimlNode> {
+    return this.expectTwiml(await post(this.bridge, '/api/ivr/twilio/voice', { CallSid: this.sid, From: this.from, To: '+911800000000' }));
+  }
+
+  async press(digits: string, extra: Record<string, string> = {}): Promise<TwimlNode> {
+    return this.expectTwiml(await post(this.bridge, '/api/ivr/twilio/gather', { CallSid: this.sid, From: this.from, Digits: digits, ...extra }));
+  }
+
+  async say(speech: string): Promise<TwimlNode> {
+    return this.expectTwiml(await post(this.bridge, '/api/ivr/twilio/gather', { CallSid: this.sid, From: this.from, SpeechResult: speech, Confidence: '0.9' }));
+  }
+
+  async dialEnded(status: string): Promise<TwimlNode> {
+    return this.expectTwiml(await post(this.bridge, '/api/ivr/twilio/gather', { CallSid: this.sid, From: this.from, DialCallStatus: status }));
+  }
+
+  private expectTwiml(res: { status: number; type: string; body: string }): TwimlNode {
+    expect(res.status).toBe(200);
+    expect(res.type).toMatch(/^text\/xml/);
+    const root = parseTwiml(res.body);
+    expect(root.name).toBe('Response');
+    return root;
+  }
+}
+
+const spoken = (root: TwimlNode): string => findAll(root, 'Say').map(textOf).join(' | ');
+const played = (root: TwimlNode): string[] => findAll(root, 'Play').map((p) => p.text);
+const gatherOf = (root: TwimlNode): TwimlNode => {
+  const gathers = findAll(root, 'Gather');
+  expect(gathers).toHaveLength(1);
+  return gathers[0];
+};
+const audioUrl = (key: string) => `${PUBLIC}/ivr/audio/as/ivr.${key}.wav`;
+/** What a Say reads aloud: numbers digit by digit. */
+const aloud = (text: string) => text.replace(/\d{3,}/g, (run) => run.split('').join(' '));
+
+describe('IVR over Twilio webhooks, state in Redis', () => {
+  let redis: TestRedis;
+  let bridge: Bridge;
+
+  beforeAll(async () => {
+    redis = await openTestRedis('ivr');
+    bridge = await startBridge(redis);
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => bridge.server.close(() => resolve()));
+    await redis.cleanup();
+  });
+
+  it('opens with the three languages, each offered in its own language, Assamese as audio', async () => {
+    const root = await new Call(bridge).start();
+    const gather = gatherOf(root);
+    expect(gather.attrs).toMatchObject({ action: `${PUBLIC}/api/ivr/twilio/gather`, method: 'POST', numDigits: '1', input: 'dtmf' });
+    expect(played(root)).toEqual([audioUrl('welcome'), audioUrl('chooseLanguage')]);
+    const says = findAll(root, 'Say');
+    expect(says.map((s) => [s.attrs.language, textOf(s)])).toEqual([
+      ['hi-IN', i18n.t('hi', 'ivr:chooseLanguage')],
+      ['en-IN', i18n.t('en', 'ivr:chooseLanguage')],
+    ]);
+  });
+
+  it.each([
+    ['2', 'hi', 'hi-IN'],
+    ['3', 'en', 'en-IN'],
+  ] as const)('key %s reads the bot menu in %s as numbered keys, with speech input', async (key, lang, voiceLang) => {
+    const call = new Call(bridge);
+    await call.start();
+    const root = await call.press(key);
+    const gather = gatherOf(root);
+    expect(gather.attrs).toMatchObject({ numDigits: '1', input: 'dtmf speech', language: voiceLang, actionOnEmptyResult: 'true' });
+    const says = findAll(gather, 'Say');
+    expect(new Set(says.map((s) => s.attrs.language))).toEqual(new Set([voiceLang]));
+    const text = spoken(root);
+    expect(text).toContain(`Menu in ${lang}`);
+    expect(text).toContain(`Report a concern | ${i18n.t(lang, 'ivr:press1')} | Find help near me | ${i18n.t(lang, 'ivr:press2')}`);
+    expect(text).toContain(i18n.t(lang, 'ivr:keysDanger'));
+    expect(text).toContain(i18n.t(lang, 'ivr:keysMore'));
+  });
+
+  it('in Assamese plays the audio it has, owns up once to the sentence it has not, and takes keys only', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    const root = await call.press('1');
+    const gather = gatherOf(root);
+    expect(gather.attrs.input).toBe('dtmf');
+    expect(gather.attrs.language).toBeUndefined();
+    expect(findAll(root, 'Say')).toHaveLength(0);
+    const plays = played(root);
+    expect(plays[0]).toBe(audioUrl('welcome'));
+    expect(plays).toContain(audioUrl('press1'));
+    expect(plays).toContain(audioUrl('keysDanger'));
+    expect(plays.filter((p) => p === audioUrl('notInAssamese'))).toHaveLength(1);
+    expect(plays[plays.length - 1]).toBe(audioUrl('notInAssamese'));
+  });
+
+  it('0 in any menu says, slowly and twice, to hang up and dial 112, and never dials 112 itself', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('3');
+    const root = await call.press('0');
+    const slow = findAll(root, 'prosody').filter((p) => p.attrs.rate === 'slow').map(textOf);
+    const once = [aloud(i18n.t('en', 'ivr:danger')), aloud(i18n.t('en', 'ivr:danger1098'))];
+    expect(slow).toEqual([...once, ...once]);
+    expect(slow.join(' ')).toContain('1 1 2');
+    expect(spoken(root)).toContain(i18n.t('en', 'ivr:dangerCounsellor'));
+    expect(findAll(root, 'Dial')).toHaveLength(0);
+    expect(findAll(root, 'Number')).toHaveLength(0);
+  });
+
+  it("the bot's own emergency option leads to the same answer", async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('3');
+    const root = await call.press('4');
+    expect(spoken(root)).toContain(aloud(i18n.t('en', 'ivr:danger')));
+  });
+
+  it('talk to a counsellor with no transfer number: a callback offer; yes puts an urgent request on the desk', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('2');
+    await call.press('0');
+    const offer = await call.press('1');
+    expect(spoken(offer)).toBe(i18n.t('hi', 'ivr:callbackOffer'));
+    expect(gatherOf(offer).attrs.numDigits).toBe('1');
+    const saved = await call.press('1');
+    expect(spoken(saved)).toContain(aloud(i18n.t('hi', 'ivr:callbackSaved')));
+    expect(findAll(saved, 'Hangup')).toHaveLength(1);
+    const request = bridge.desk.requests.find((r) => r.phone === CALLER && r.lang === 'hi');
+    expect(request).toMatchObject({ phone: CALLER, lang: 'hi', priority: 1 });
+    expect(request?.callerId).toMatch(/^ivr:[0-9a-f]{32}$/);
+    expect(request?.requestedAt).toBeInstanceOf(Date);
+  });
+
+  it('a callback asked for from the menu is normal priority; "no" goes back to the menu', async () => {
+    const before = bridge.desk.requests.length;
+    const call = new Call(bridge, '+919812345678');
+    await call.start();
+    await call.press('3');
+    await call.press('3');
+    const declined = await call.press('2');
+    expect(spoken(declined)).toContain(aloud(i18n.t('en', 'ivr:callbackDeclined')));
+    expect(spoken(declined)).toContain('Report a concern');
+    expect(bridge.desk.requests).toHaveLength(before);
+    await call.press('3');
+    await call.press('1');
+    expect(bridge.desk.requests[before]).toMatchObject({ phone: '+919812345678', lang: 'en', priority: 3 });
+  });
+
+  it('find help: a question with no options takes typed digits ended by #, then reads the answer', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('3');
+    const ask = await call.press('2');
+    const gather = gatherOf(ask);
+    expect(gather.attrs.finishOnKey).toBe('#');
+    expect(gather.attrs.numDigits).toBeUndefined();
+    expect(spoken(ask)).toContain(i18n.t('en', 'ivr:typeThenHash'));
+    const answer = await call.press('781001');
+    expect(spoken(answer)).toContain('Guwahati One Stop Centre, 0 3 6 1 2 3 4 5 6 7 8.');
+    expect(spoken(answer)).toContain('7 8 1 0 0 1');
+  });
+
+  it('Hindi and English callers can speak instead of pressing keys', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('3');
+    const root = await call.say('I need help');
+    expect(spoken(root)).toContain('You said: I need help');
+  });
+
+  it('9 repeats, * goes back to the menu', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    const menu = await call.press('3');
+    expect(await call.press('9')).toEqual(menu);
+    await call.press('2');
+    expect(spoken(await call.press('*'))).toContain('Menu in en');
+  });
+
+  it.each([
+    ['empty', ''],
+    ['only #', '#'],
+    ['a key not on the menu', '7'],
+    ['letters', 'ab'],
+    ['a long string', '1234567890123456789'],
+    ['markup', '<Hangup/>'],
+  ])('%s: asked again kindly, with the same menu', async (_label, digits) => {
+    const call = new Call(bridge);
+    await call.start();
+    const menu = await call.press('3');
+    const again = await call.press(digits);
+    const sorry = digits === '' ? 'ivr:noInput' : 'ivr:invalidKey';
+    expect(findAll(again, 'Say')[0] && textOf(findAll(again, 'Say')[0])).toBe(i18n.t('en', sorry));
+    expect(spoken(again)).toContain(spoken(menu));
+    expect(findAll(again, 'Hangup')).toHaveLength(0);
+  });
+
+  it('after two repeats, a third miss gives 112 and 1098 and ends the call kindly', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('3');
+    await call.press('');
+    await call.press('x');
+    const end = await call.press('');
+    expect(spoken(end)).toBe(aloud(i18n.t('en', 'ivr:goodbye')));
+    expect(findAll(end, 'Hangup')).toHaveLength(1);
+  });
+
+  it('a wrong key in the language menu is answered in all three languages', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    const again = await call.press('5');
+    expect(spoken(again)).toContain(i18n.t('en', 'ivr:invalidKey'));
+    expect(played(again)).toContain(audioUrl('chooseLanguage'));
+  });
+
+  it('a bot that ends the conversation ends the call', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('3');
+    const end = await call.press('1');
+    expect(spoken(end)).toContain('Thank you. Goodbye.');
+    expect(findAll(end, 'Hangup')).toHaveLength(1);
+  });
+
+  it('a gather for a call it has never seen starts the call over', async () => {
+    const root = await new Call(bridge).press('1');
+    expect(played(root)).toContain(audioUrl('chooseLanguage'));
+  });
+
+  it('keeps call state in Redis with a TTL, under the prefix, without the caller number', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('3');
+    const key = `${redis.prefix}ivr:call:${call.sid}`;
+    expect(await redis.redis.ttl(key)).toBeGreaterThan(0);
+    expect(await redis.redis.get(key)).not.toContain('9876543210');
+  });
+
+  it('never logs the caller number', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('3');
+    await call.press('0');
+    await call.press('1');
+    await call.press('1');
+    expect(bridge.logs.length).toBeGreaterThan(0);
+    expect(bridge.logs.join('\n')).not.toContain('9876543210');
+  });
+
+  describe('signatures', () => {
+    const params = () => ({ CallSid: newCallSid(), From: CALLER });
+
+    it('a missing signature is refused with 403 and nothing happens', async () => {
+      const p = params();
+      const res = await post(bridge, '/api/ivr/twilio/voice', p, null);
+      expect(res.status).toBe(403);
+      expect(res.body).toMatch(/X-Twilio-Signature/);
+      expect(await redis.redis.exists(`${redis.prefix}ivr:call:${p.CallSid}`)).toBe(0);
+    });
+
+    it.each([
+      ['another token', (p: Record<string, string>) => twilio.getExpectedTwilioSignature('not-the-token', `${PUBLIC}/api/ivr/twilio/voice`, p)],
+      ['another URL', (p: Record<string, string>) => twilio.getExpectedTwilioSignature(TOKEN, 'https://evil.example.org/api/ivr/twilio/voice', p)],
+      ['other fields', (p: Record<string, string>) => twilio.getExpectedTwilioSignature(TOKEN, `${PUBLIC}/api/ivr/twilio/voice`, { ...p, Digits: '1' })],
+      ['garbage', () => 'AAAA'],
+    ])('a signature made with %s is refused with 403', async (_label, sign) => {
+      const p = params();
+      const res = await post(bridge, '/api/ivr/twilio/voice', p, sign(p));
+      expect(res.status).toBe(403);
+      expect(await redis.redis.exists(`${redis.prefix}ivr:call:${p.CallSid}`)).toBe(0);
+    });
+
+    it('a signed gather with a forged digit is refused', async () => {
+      const call = new Call(bridge);
+      await call.start();
+      const sig = twilio.getExpectedTwilioSignature(TOKEN, `${PUBLIC}/api/ivr/twilio/gather`, { CallSid: call.sid, From: CALLER, Digits: '2' });
+      const res = await post(bridge, '/api/ivr/twilio/gather', { CallSid: call.sid, From: CALLER, Digits: '3' }, sig);
+      expect(res.status).toBe(403);
+    });
+
+    it('a form with no CallSid is a 400; a JSON body a 415', async () => {
+      expect((await post(bridge, '/api/ivr/twilio/voice', { From: CALLER })).status).toBe(400);
+      const res = await fetch(`${bridge.base}/api/ivr/twilio/voice`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(res.status).toBe(415);
+    });
+  });
+
+  describe('prompt audio', () => {
+    it('serves an Assamese prompt as a WAV', async () => {
+      const res = await fetch(`${bridge.base}/ivr/audio/as/ivr.danger.wav`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('audio/wav');
+      expect(Buffer.from(await res.arrayBuffer()).toString('ascii', 0, 4)).toBe('RIFF');
+    });
+
+    it.each(['ivr.nothing.wav', 'manifest.json', '..%2F..%2Fpackage.json', '%2E%2E%2Fregister.ts'])('refuses %s with 404', async (name) => {
+      const res = await fetch(`${bridge.base}/ivr/audio/as/${name}`);
+      expect(res.status).toBe(404);
+    });
+  });
+});
+
+describe('IVR with a counsellors line, state in memory (demo mode)', () => {
+  let bridge: Bridge;
+
+  beforeAll(async () => {
+    bridge = await startBridge(undefined, { transfer: true });
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => bridge.server.close(() => resolve()));
+  });
+
+  it('puts the caller through to IVR_TRANSFER_NUMBER, with the outcome coming back to the gather webhook', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('3');
+    const root = await call.press('3');
+    expect(spoken(root)).toBe(i18n.t('en', 'ivr:connecting'));
+    const [dial] = findAll(root, 'Dial');
+    expect(dial.attrs).toMatchObject({ action: `${PUBLIC}/api/ivr/twilio/gather`, method: 'POST' });
+    expect(dial.text).toBe(TRANSFER);
+  });
+
+  it('a transfer nobody answers becomes the callback offer', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('3');
+    await call.press('3');
+    const offer = await call.dialEnded('no-answer');
+    expect(spoken(offer)).toBe(i18n.t('en', 'ivr:callbackOffer'));
+  });
+
+  it('a transfer that was answered and finished ends the call', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('3');
+    await call.press('3');
+    const end = await call.dialEnded('completed');
+    expect(spoken(end)).toBe(i18n.t('en', 'ivr:callEnded'));
+    expect(findAll(end, 'Hangup')).toHaveLength(1);
+  });
+
+  it('from "in danger now", 1 puts the caller through', async () => {
+    const call = new Call(bridge);
+    await call.start();
+    await call.press('3');
+    await call.press('0');
+    expect(findAll(await call.press('1'), 'Dial')[0].text).toBe(TRANSFER);
+  });
+});
+
+describe('IVR bridge switched off', () => {
+  it('registers nothing while TWILIO_AUTH_TOKEN is unset', async () => {
+    const logs: string[] = [];
+    const logger = createLogger({ destination: { write: (line: string) => void logs.push(line) } });
+    const server = createHttpServer(logger);
+    const adapter = registerIvr(server, {
+      config: { TWILIO_AUTH_TOKEN: undefined, IVR_TRANSFER_NUMBER: undefined, REDIS_KEY_PREFIX: 'x:', publicBaseUrl: PUBLIC },
+      bot: tinyBot,
+      logger,
+      configureAdapter: () => undefined,
+      callbacks: new RecordingDesk(),
+    });
+    expect(adapter).toBeUndefined();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/ivr/twilio/voice`, { method: 'POST' });
+    expect(res.status).toBe(404);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(logs.join('\n')).toContain('IVR bridge off');
+  });
+});
