@@ -71,6 +71,17 @@ describe('import file: CSV', () => {
   });
 });
 
+describe("the README's sample file", () => {
+  it('passes the check except for the placeholder number it tells the operator to replace', () => {
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const sample = /## Service directory[\s\S]*?```csv\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const result = parseImportFile('sample.csv', sample, gazetteer, now);
+    expect(!result.ok && result.problems).toEqual([{ line: 3, message: expect.stringMatching(/^phones\.0: /) }]);
+    const fixed = parseImportFile('sample.csv', sample.replace('(office number)', '1098'), gazetteer, now);
+    expect(fixed.ok && fixed.list.services.map((s) => [s.id, s.districtId])).toEqual([['osc-jorhat', 'jorhat'], ['cwc-jorhat', 'jorhat']]);
+  });
+});
+
 describe('import file: JSON', () => {
   const valid = parseImportFile('v.csv', fixture, gazetteer, now);
   const services = valid.ok ? valid.list.services : [];
