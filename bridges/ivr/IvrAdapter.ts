@@ -55,7 +55,7 @@ export class IvrAdapter extends BotAdapter {
       locale: turn.lang,
       from: { id: turn.callerId, name: '', role: 'user' },
       recipient: { id: 'sishu-mitra', name: 'Sishu Mitra', role: 'bot' },
-      conversation: { id: `ivr:${turn.callSid}`, isGroup: false, conversationType: 'personal', name: '' },
+      conversation: { id: turn.callSid, isGroup: false, conversationType: 'personal', name: '' },
       text: turn.text,
       channelData: { lang: turn.lang },
     };

@@ -134,7 +134,7 @@ export class CallFlow {
     }
     if (key !== '1') return this.miss(input.callSid, state, 'invalid');
     const lang = langOf(state);
-    await this.deps.callbacks.request({ phone: input.from, callerId: input.callerId, lang, priority: state.urgent ? 1 : 3, requestedAt: new Date() });
+    await this.deps.callbacks.request({ phone: input.from, callSid: input.callSid, callerId: input.callerId, lang, priority: state.urgent ? 1 : 3, requestedAt: new Date() });
     this.deps.logger.info({ callerId: input.callerId, lang, urgent: state.urgent }, 'ivr callback requested');
     return this.end(input.callSid, this.deps.voice.speak(lang, [{ key: 'callbackSaved' }]));
   }

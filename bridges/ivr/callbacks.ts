@@ -7,6 +7,7 @@ export type CallbackPriority = 1 | 2 | 3;
 export interface CallbackRequest {
   /** The number to ring: personal data, stored encrypted by the desk and never logged. */
   phone: string;
+  callSid: string;
   /** The caller's pseudonym (see callerPseudonym), for linking with their other turns. */
   callerId: string;
   lang: Lang;
