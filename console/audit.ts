@@ -1,0 +1,41 @@
+import type { Logger } from '../services/logger';
+import type { ConsoleKv } from './kv';
+
+/** What a console user did; never a message's text. */
+export type AuditAction =
+  | 'login' | 'login-refused' | 'logout' | 'claim' | 'open-chat' | 'send' | 'transfer' | 'close' | 'view-audit';
+
+export interface AuditEntry {
+  at: number;
+  actor: string;
+  action: AuditAction;
+  chatId?: string;
+  /** A short machine detail: a disposition, a transfer target, a refusal reason. */
+  detail?: string;
+}
+
+const LOG = 'audit';
+
+/** Who did what, when: kept for RETENTION_DAYS and mirrored to the service log. */
+export class AuditLog {
+  constructor(
+    private readonly kv: ConsoleKv,
+    private readonly retentionMs: number,
+    private readonly logger: Logger,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async record(actor: string, action: AuditAction, chatId?: string, detail?: string): Promise<void> {
+    const at = this.clock();
+    const entry: Record<string, string> = { actor, action };
+    if (chatId) entry.chatId = chatId;
+    if (detail) entry.detail = detail;
+    await this.kv.append(LOG, entry, at, at - this.retentionMs);
+    this.logger.info({ audit: { actor, action, chatId, detail } }, 'console audit');
+  }
+
+  async latest(count = 200): Promise<AuditEntry[]> {
+    const rows = await this.kv.latest(LOG, count);
+    return rows.map((r) => ({ at: Number(r.at), actor: r.actor, action: r.action as AuditAction, chatId: r.chatId, detail: r.detail }));
+  }
+}

@@ -1,0 +1,133 @@
+import Redis from 'ioredis';
+import type { AddressInfo } from 'node:net';
+import { registerConsole, type ConsoleDeps, type CounsellorConsole } from '../../console';
+import type { NewAccount } from '../../console/accounts';
+import { MemoryHandoffStore } from '../../services/handoff/MemoryHandoffStore';
+import { RedisHandoffStore } from '../../services/handoff/RedisHandoffStore';
+import type { HandoffStore, HandoffTimings } from '../../services/handoff/types';
+import { createHttpServer } from '../../services/http/server';
+import { createLogger } from '../../services/logger';
+import { Writable } from 'node:stream';
+import { request as handoffRequest, TEST_TIMINGS } from './handoffContract';
+import { deleteByPrefix, randomPrefix, TEST_REDIS_URL } from './redis';
+
+// TEMP until services/understanding lands: botHarness's LogCapture
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export const PASSWORD = 'correct horse battery';
+
+/** One console user in a test: keeps its cookie and CSRF token like a browser would. */
+export class ConsoleClient {
+  cookie?: string;
+  csrf?: string;
+
+  constructor(readonly baseUrl: string) {}
+
+  async request(method: string, path: string, body?: unknown, opts: { csrf?: string | null; headers?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (this.cookie) headers.cookie = this.cookie;
+    const csrf = opts.csrf === undefined ? this.csrf : opts.csrf;
+    if (csrf && method !== 'GET') headers['x-csrf-token'] = csrf;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    Object.assign(headers, opts.headers);
+    return fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  }
+
+  async login(username: string, password = PASSWORD): Promise<Response> {
+    const res = await this.request('POST', '/console/api/login', { username, password });
+    const setCookie = res.headers.get('set-cookie');
+    if (res.ok && setCookie) {
+      this.cookie = setCookie.split(';')[0];
+      this.csrf = ((await res.clone().json()) as { csrfToken: string }).csrfToken;
+    }
+    return res;
+  }
+
+  get(path: string): Promise<Response> {
+    return this.request('GET', `/console/api/${path}`);
+  }
+
+  post(path: string, body?: unknown, opts: { csrf?: string | null } = {}): Promise<Response> {
+    return this.request('POST', `/console/api/${path}`, body, opts);
+  }
+
+  async json<T = Record<string, unknown>>(res: Promise<Response> | Response): Promise<T> {
+    return (await (await res).json()) as T;
+  }
+}
+
+export interface ConsoleRig {
+  url: string;
+  handoff: HandoffStore;
+  console: CounsellorConsole;
+  logs: LogCapture;
+  addAccount(account: Partial<NewAccount> & { username: string }): Promise<void>;
+  /** A waiting chat, as the bot would put one in the queue. */
+  queueChat(overrides?: Parameters<typeof handoffRequest>[0]): Promise<string>;
+  client(): ConsoleClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * The console's routes on their own server, over a real handoff store: in memory, or on the test
+ * Redis under a random prefix (deleted on stop).
+ */
+export async function startConsoleRig(
+  opts: { redis?: boolean; timings?: Partial<HandoffTimings> } & Partial<Pick<ConsoleDeps, 'clock' | 'loginLimits' | 'sessionTimings'>> = {},
+): Promise<ConsoleRig> {
+  const logs = new LogCapture();
+  const logger = createLogger({ level: 'info', destination: logs });
+  const timings = { ...TEST_TIMINGS, ...opts.timings };
+  const prefix = randomPrefix('console');
+  const connections: Redis[] = [];
+  const connect = (): Redis => {
+    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    connections.push(redis);
+    return redis;
+  };
+  const redis = opts.redis ? connect() : undefined;
+  const handoff: HandoffStore = redis
+    ? new RedisHandoffStore({ redis, openBlocking: connect, prefix, timings, logger, clock: opts.clock })
+    : new MemoryHandoffStore(timings, opts.clock);
+  const server = createHttpServer(logger);
+  const counsellorConsole = registerConsole(server, {
+    handoff, redis, keyPrefix: prefix, sessionSecret: 'test-secret-test-secret-test-secret!', retentionMs: timings.retentionMs,
+    secureCookies: false, logger, clock: opts.clock, loginLimits: opts.loginLimits, sessionTimings: opts.sessionTimings,
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    handoff,
+    console: counsellorConsole,
+    logs,
+    async addAccount(account) {
+      await counsellorConsole.accounts.add({ role: 'counsellor', languages: ['as', 'en'], ...account }, PASSWORD);
+    },
+    async queueChat(overrides) {
+      const entered = await handoff.enqueue(handoffRequest(overrides));
+      await handoff.open(entered.chat.id);
+      return entered.chat.id;
+    },
+    client: () => new ConsoleClient(url),
+    async stop() {
+      counsellorConsole.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.server.closeAllConnections?.();
+      });
+      await handoff.close();
+      if (redis) await deleteByPrefix(redis, prefix);
+      for (const c of connections) c.disconnect();
+    },
+  };
+}
