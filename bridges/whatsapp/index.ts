@@ -1,0 +1,2 @@
+export { registerWhatsApp, type WhatsAppBridge, type WhatsAppDeps } from './routes';
+export { WhatsAppAdapter } from './adapter';
