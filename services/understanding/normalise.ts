@@ -1,0 +1,91 @@
+/**
+ * Text preparation shared by every reader of a message. `normalise` is the public, reversible-looking
+ * form (what a person would call "the same text"); `matchKey` folds further, only for lexicon matching,
+ * so that spelling variants people really type meet one lexicon entry.
+ */
+
+/** Longest text the classifier reads: keeps the cost of one message bounded whatever arrives. */
+export const MAX_CHARS = 10_000;
+
+const INVISIBLES = /[\u200b-\u200d\u2060\ufeff\u00ad]/g; // ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const BENGALI_ZERO = 0x09e6;
+const DEVANAGARI_ZERO = 0x0966;
+
+/** NFC; ZWJ/ZWNJ and other invisibles removed; Bengali and Devanagari digits as ASCII; lower case. */
+export function normalise(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(INVISIBLES, '')
+    .replace(CONTROLS, ' ')
+    .replace(/[\u09e6-\u09ef\u0966-\u096f]/g, (d) => {
+      const code = d.charCodeAt(0);
+      return String(code - (code >= BENGALI_ZERO ? BENGALI_ZERO : DEVANAGARI_ZERO));
+    })
+    .toLowerCase();
+}
+
+/**
+ * Folding for matching only. Native scripts: nukta, chandrabindu and anusvara dropped, long/short i and u
+ * merged, Assamese ৰ/ৱ read as Bengali র/ব (so Assamese typed on a Bengali keyboard still matches).
+ * Latin: the spelling freedom of romanised Hindi and Assamese (x/s/c, aspirated h, doubled letters,
+ * ee/i, oo/u/o, w/v, y/i, z/j) collapsed into one skeleton.
+ */
+export function matchKey(token: string): string {
+  return /[a-z]/.test(token) ? foldLatin(token) : foldNative(token);
+}
+
+function foldNative(token: string): string {
+  return token
+    .replace(/'|’|\u093c|\u09bc|\u0901|\u0902|\u0981/g, '') // apostrophe, nukta, chandrabindu, anusvara
+    .replace(/\u0940/g, '\u093f')
+    .replace(/\u0942/g, '\u0941')
+    .replace(/\u09c0/g, '\u09bf')
+    .replace(/\u09c2/g, '\u09c1')
+    .replace(/\u09f0/g, '\u09b0')
+    .replace(/\u09f1/g, '\u09ac');
+}
+
+function foldLatin(token: string): string {
+  return token
+    .replace(/[^a-z0-9]/g, '')
+    .replace(/ph/g, 'f')
+    .replace(/ck|q/g, 'k')
+    .replace(/([bcdgjkpstrx])h+/g, '$1')
+    .replace(/[xc]/g, 's')
+    .replace(/z/g, 'j')
+    .replace(/w/g, 'v')
+    .replace(/y/g, 'i')
+    .replace(/ee/g, 'i')
+    .replace(/o/g, 'u')
+    .replace(/(.)\1+/g, '$1');
+}
+
+export interface Token {
+  /** the word as normalised */
+  text: string;
+  /** the folded form lexicons are matched against */
+  key: string;
+  /** index of the clause (split at punctuation) the word sits in: negation does not cross it */
+  clause: number;
+}
+
+const WORD_OR_STOP = /[\p{L}\p{M}\p{N}'’]+|[.!?;:,।॥\n]/gu;
+
+/** Words of a normalised text, with clause numbers; apostrophes at a word's edges are dropped. */
+export function tokenise(normalised: string): Token[] {
+  const tokens: Token[] = [];
+  let clause = 0;
+  for (const match of normalised.matchAll(WORD_OR_STOP)) {
+    const piece = match[0].replace(/^['’]+|['’]+$/g, '');
+    if (piece.length === 0) continue;
+    if (/^[.!?;:,।॥\n]$/.test(piece)) {
+      clause += 1;
+      continue;
+    }
+    const key = matchKey(piece);
+    if (key.length > 0) tokens.push({ text: piece, key, clause });
+  }
+  return tokens;
+}

@@ -1,0 +1,68 @@
+import type { Signal, SignalSet } from './signals';
+import type { Category, Intent, Risk } from './types';
+
+/**
+ * From the signals of one message to intent, risk and category: the taxonomy's rules written down.
+ * Pure functions of the signal set, so each rule can be read (and tested) on its own.
+ */
+
+const has = (s: SignalSet, ...names: Signal[]): boolean => names.some((n) => s.has(n));
+
+/** The harm a message names, by the taxonomy's tie-break rules; null when none. */
+export function categoryOf(s: SignalSet, minorAge: boolean): Category | null {
+  if (s.has('self_harm')) return 'self_harm';
+  const online = s.has('online');
+  const sexual = s.has('sexual') || (s.has('touch') && s.has('bad_manner'));
+  // Harm through a phone or the internet is online abuse, sexual or not.
+  if (online && (sexual || has(s, 'image', 'threat', 'bully'))) return 'online_abuse';
+  if (s.has('image') && s.has('threat')) return 'online_abuse';
+  if (sexual) return 'sexual_abuse';
+  if (s.has('traffick') || (s.has('take_away') && s.has('lure'))) return 'trafficking';
+  // "my phone is lost" is not a missing child; "he has not come home" is, even with no child word.
+  if (s.has('missing') && !(s.has('object') && !s.has('child'))) return 'missing_child';
+  if (s.has('marriage') && (minorAge || has(s, 'child', 'forced'))) return 'child_marriage';
+  const hit = has(s, 'hit', 'hit_now');
+  if (hit && s.has('school_actor')) return 'corporal_punishment';
+  if (s.has('bully')) return 'bullying';
+  if (hit || s.has('confine')) return 'physical_abuse';
+  if (s.has('labour') || (s.has('work') && (s.has('workplace') || s.has('child') || minorAge))) return 'child_labour';
+  if (s.has('neglect')) return 'neglect';
+  if (has(s, 'harm_general', 'danger')) return 'other';
+  return null;
+}
+
+/** Categories the taxonomy counts as high risk whatever the tense. */
+const ALWAYS_HIGH = new Set<Category>(['self_harm', 'sexual_abuse', 'trafficking', 'missing_child', 'child_marriage']);
+
+/** Danger under way: a harm plus "now"/"help me", or violence told in the progressive ("is beating me"). */
+export function isEmergency(s: SignalSet, category: Category | null): boolean {
+  if (category === 'self_harm') return true;
+  if (s.has('safe')) return false;
+  if (s.has('danger')) return true;
+  if (category === null || category === 'online_abuse' || category === 'missing_child' || category === 'child_marriage') {
+    return false;
+  }
+  if (s.has('hit_now')) return true;
+  return s.has('urgent') && has(s, 'hit', 'confine', 'sexual', 'touch', 'traffick', 'take_away', 'harm_general');
+}
+
+export function riskOf(s: SignalSet, category: Category | null, emergency: boolean): Risk {
+  if (emergency) return 'high';
+  if (category && ALWAYS_HIGH.has(category)) return 'high';
+  // Online abuse is high when it is sexual exploitation: images, threats, blackmail.
+  if (category === 'online_abuse' && has(s, 'image', 'threat', 'sexual')) return 'high';
+  return 'normal';
+}
+
+export function intentOf(s: SignalSet, category: Category | null, emergency: boolean): Intent {
+  if (s.has('teacher_role') && (category !== null || s.has('ask'))) return 'teacher_guidance';
+  if (emergency) return 'emergency';
+  if (category !== null) return 'report_concern';
+  if (s.has('counsellor')) return 'talk_to_counsellor';
+  if (has(s, 'service')) return 'find_services';
+  if (s.has('help')) return 'help';
+  if (s.has('report')) return 'report_concern';
+  if (s.has('teacher_role') && s.has('ask')) return 'teacher_guidance';
+  if (s.has('greeting')) return 'greeting';
+  return 'other';
+}
