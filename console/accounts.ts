@@ -1,5 +1,6 @@
 import { isLang, type Lang } from '../services/i18n';
-import type { ConsoleKv } from './kv';
+import type { Redis } from '../services/redis';
+import { consoleKeyPrefix, RedisConsoleKv, type ConsoleKv } from './kv';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
 
 export type Role = 'counsellor' | 'supervisor';
@@ -100,4 +101,9 @@ export class AccountStore {
     const ok = await verifyPassword(password, stored?.passwordHash ?? (await decoyHash()));
     return ok && stored ? publicView(stored) : null;
   }
+}
+
+/** The accounts where the console server keeps them, for scripts/counsellor.ts. */
+export function consoleAccounts(redis: Redis, keyPrefix: string): AccountStore {
+  return new AccountStore(new RedisConsoleKv(redis, consoleKeyPrefix(keyPrefix)));
 }

@@ -8,7 +8,7 @@ import { registerAuthRoutes } from './authRoutes';
 import { registerChatRoutes } from './chatRoutes';
 import type { ConsoleContext } from './context';
 import { ConsoleEvents } from './events';
-import { MemoryConsoleKv, RedisConsoleKv } from './kv';
+import { consoleKeyPrefix, MemoryConsoleKv, RedisConsoleKv } from './kv';
 import { DEFAULT_LOGIN_LIMITS, LoginGuard, type LoginLimits } from './loginGuard';
 import { registerConsolePage } from './page';
 import { randomPassword } from './passwords';
@@ -18,7 +18,7 @@ export interface ConsoleDeps {
   handoff: HandoffStore;
   /** Unset in demo mode: accounts, sessions and the audit log then live in this process. */
   redis?: Redis;
-  /** The service's key prefix (REDIS_KEY_PREFIX); the console adds "console:". */
+  /** The service's key prefix (REDIS_KEY_PREFIX); see consoleKeyPrefix. */
   keyPrefix: string;
   sessionSecret: string;
   retentionMs: number;
@@ -38,15 +38,10 @@ export interface CounsellorConsole {
 
 export const DEFAULT_SESSION_TIMINGS: SessionTimings = { idleMs: 30 * 60_000, maxAgeMs: 14 * 3600_000 };
 
-/** Accounts kept where the console keeps them, for scripts/counsellor.ts. */
-export function consoleAccounts(redis: Redis, keyPrefix: string): AccountStore {
-  return new AccountStore(new RedisConsoleKv(redis, `${keyPrefix}console:`));
-}
-
 /** The counsellors' console: the page at /console and its JSON API under /console/api/. */
 export function registerConsole(server: Server, deps: ConsoleDeps): CounsellorConsole {
   const clock = deps.clock ?? Date.now;
-  const kv = deps.redis ? new RedisConsoleKv(deps.redis, `${deps.keyPrefix}console:`) : new MemoryConsoleKv(clock);
+  const kv = deps.redis ? new RedisConsoleKv(deps.redis, consoleKeyPrefix(deps.keyPrefix)) : new MemoryConsoleKv(clock);
   const ctx: ConsoleContext = {
     handoff: deps.handoff,
     accounts: new AccountStore(kv, clock),

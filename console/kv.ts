@@ -23,6 +23,9 @@ export interface ConsoleKv {
   latest(key: string, count: number): Promise<Record<string, string>[]>;
 }
 
+/** Where the console's keys live under the service's REDIS_KEY_PREFIX (the server and the script agree on it). */
+export const consoleKeyPrefix = (keyPrefix: string): string => `${keyPrefix}console:`;
+
 export class RedisConsoleKv implements ConsoleKv {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 

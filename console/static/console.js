@@ -120,6 +120,7 @@
     });
     $('queueCount').textContent = state.queue.length;
     $('queueEmpty').hidden = state.queue.length > 0;
+    $('queueTable').hidden = state.queue.length === 0;
     document.title = (state.queue.length ? '(' + state.queue.length + ') ' : '') + "Sishu Mitra · Counsellors' console";
   }
 

@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { PASSWORD, startConsoleRig, type ConsoleRig } from '../support/console';
+
+const XSS_IMG = '<img src=x onerror="window.__pwned=1">';
+const XSS_SCRIPT = '<script>window.__pwned=2</script>';
+const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
+
+let rig: ConsoleRig;
+let browser: Browser;
+let page: Page;
+const dialogs: string[] = [];
+
+beforeAll(async () => {
+  rig = await startConsoleRig({ redis: true });
+  await rig.addAccount({ username: 'asha', alias: 'Asha', languages: ['as', 'en'] });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await rig.stop();
+});
+
+describe('the console in Chromium', () => {
+  it('signs in, sees a chat arrive live, claims it, talks with the user safely, and ends it', async () => {
+    await page.goto(`${rig.url}/console`);
+    await page.fill('#username', 'asha');
+    await page.fill('#password', PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#workView:not([hidden])');
+    await page.waitForSelector('#queueEmpty:not([hidden])');
+
+    // a chat enters the queue after the page loaded: it must appear without a reload
+    const chatId = await rig.queueChat({ language: 'as', priority: 1, summary: `${XSS_IMG} ${XSS_SCRIPT}`, caseRef: 'SM-77' });
+    const row = page.locator(`#queueRows tr[data-id="${chatId}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('class')).toBe('p1');
+    expect(await row.locator('.badge').textContent()).toBe('Emergency');
+    expect(await row.locator('td.summary').textContent()).toContain(XSS_IMG);
+
+    // keyboard: Alt+N takes the next chat, the message box gets the focus
+    await page.keyboard.press('Alt+N');
+    await page.waitForSelector('#chat:not([hidden])');
+    await page.waitForFunction(() => document.activeElement?.id === 'messageText');
+    expect((await rig.handoff.get(chatId))?.counsellorId).toBe('asha');
+
+    // the user writes (in Assamese, then hostile markup); it arrives without reload, as text
+    await rig.handoff.post(chatId, { msgId: 'u-1', from: 'user', to: 'counsellor', text: 'মোক সহায় লাগে' });
+    await rig.handoff.post(chatId, { msgId: 'u-2', from: 'user', to: 'counsellor', text: `${XSS_IMG}${XSS_SCRIPT}` });
+    const transcript = page.locator('#transcript');
+    await transcript.locator('li.msg.user', { hasText: XSS_SCRIPT }).waitFor();
+    expect(await transcript.locator('li.msg.user').first().getAttribute('lang')).toBe('as');
+    expect(await page.locator('#transcript img, #transcript script, #queueRows img').count()).toBe(0);
+
+    await page.fill('#messageText', 'I am here with you.');
+    await page.keyboard.press('Enter');
+    await transcript.locator('li.msg.counsellor', { hasText: 'I am here with you.' }).waitFor();
+    const delivered = await rig.handoff.takeDeliveries(chatId, 'bridge', 5000);
+    expect(delivered?.filter((m) => m.from === 'counsellor').map((m) => m.text)).toEqual(['I am here with you.']);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'console-live-chat.png') });
+
+    await page.selectOption('#disposition', 'referred-cwc');
+    await page.click('#closeForm button');
+    await page.waitForFunction(() => (document.getElementById('chatError')?.textContent ?? '').includes('ended'));
+    expect(await rig.handoff.get(chatId)).toMatchObject({ state: 'ended', disposition: 'referred-cwc' });
+
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+  });
+
+  it('keeps no message text or session secret in the URL, and the cookie out of reach of scripts', async () => {
+    expect(page.url()).toBe(`${rig.url}/console`);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+  });
+});
