@@ -4,13 +4,14 @@ import { HelplineBot } from './bots/HelplineBot';
 import { configureAdapter } from './bots/configureAdapter';
 import { Replies } from './bots/replies';
 import { JOURNEY, UnavailableJourney } from './dialogs/journeys';
+import { TeacherGuideDialog } from './dialogs/TeacherGuideDialog';
 import { ConfigError, loadConfig, type Config } from './services/config';
 import { createHttpServer, route, sendJson, sendText } from './services/http/server';
 import { messagesHandler } from './services/http/messages';
 import { createI18n } from './services/i18n';
 import { createLogger, type Logger } from './services/logger';
 import { createMetrics, type Metrics } from './services/metrics';
-import { createRedis, type Redis } from './services/redis';
+import { createRedis, untilReady, type Redis } from './services/redis';
 import { RedisStorage } from './services/storage/RedisStorage';
 import { createUnderstanding } from './services/understanding';
 import type { DestinationStream } from 'pino';
@@ -40,6 +41,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const i18n = createI18n();
   const replies = new Replies(i18n);
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, 'main', logger) : undefined;
+  if (redis && !(await untilReady(redis))) logger.warn('redis does not answer yet: starting anyway, /readyz says 503 until it does');
   const retentionSeconds = config.RETENTION_DAYS * 86400;
 
   const storage: Storage = redis ? new RedisStorage(redis, `${config.REDIS_KEY_PREFIX}state:`, retentionSeconds) : new MemoryStorage();
@@ -50,7 +52,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const journeys = [
     new UnavailableJourney(JOURNEY.report, replies),
     new UnavailableJourney(JOURNEY.findHelp, replies),
-    new UnavailableJourney(JOURNEY.teacher, replies),
+    new TeacherGuideDialog(replies, i18n),
     new UnavailableJourney(JOURNEY.counsellor, replies),
   ];
   const bot = new HelplineBot({ conversationState, userState, understanding, replies, journeys, logger, metrics });

@@ -4,7 +4,7 @@ import type { Understanding, Understood } from '../services/understanding';
 import { isLang, type Lang } from '../services/i18n';
 import type { Logger } from '../services/logger';
 import type { Metrics } from '../services/metrics';
-import { JOURNEY, type Journey, type JourneyId, type JourneyOptions } from '../dialogs/journeys';
+import { isHandover, JOURNEY, type Journey, type JourneyId, type JourneyOptions } from '../dialogs/journeys';
 import { commandOf, type Command } from './commands';
 import type { HandoffPort } from './ports';
 import type { Replies } from './replies';
@@ -23,6 +23,9 @@ export interface HelplineBotDeps {
 
 /** Longest text the understanding step reads; the rest of a very long message is still relayed and kept. */
 const MAX_UNDERSTOOD_CHARS = 2000;
+
+/** A button's machine value ("menu:report", "teacher:online"): read as a choice, never as free text. */
+const BUTTON_VALUE = /^[a-z][a-zA-Z]*:[\w:.-]+$/;
 
 const MENU_JOURNEYS: Record<string, JourneyId> = {
   'menu:report': JOURNEY.report,
@@ -74,7 +77,7 @@ export class HelplineBot extends ActivityHandler {
     const { activity } = context;
     const text = typeof activity.text === 'string' ? activity.text.trim() : '';
     const command = commandOf(text, activity.value);
-    const isButton = /^(cmd|lang|menu):/.test(text) || (typeof activity.value === 'string' && activity.value.includes(':'));
+    const isButton = BUTTON_VALUE.test(text) || (typeof activity.value === 'string' && BUTTON_VALUE.test(activity.value));
     const understood = text && !isButton ? await this.deps.understanding.understand(text.slice(0, MAX_UNDERSTOOD_CHARS)) : undefined;
     const lang = await this.languageFor(context, understood);
     setLangOf(context, lang);
@@ -116,6 +119,10 @@ export class HelplineBot extends ActivityHandler {
     }
     if (dc.activeDialog) {
       const result = await dc.continueDialog();
+      if (result.status === DialogTurnStatus.complete && isHandover(result.result)) {
+        await dc.beginDialog(result.result.handover, result.result.options);
+        return;
+      }
       if (result.status !== DialogTurnStatus.empty) return;
     }
     await this.routeByIntent(context, dc, understood, text, firstContact, highRisk);

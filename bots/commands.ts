@@ -28,8 +28,8 @@ function phraseOf(text: string): string {
     .normalize('NFC')
     .replace(/[\u200c\u200d]/g, '')
     .toLowerCase()
-    .replace(/[\s.!।,;:'"()\-]+$/u, '')
-    .replace(/^[\s.!।,;:'"()\-]+/u, '')
+    .replace(/[\s.!।,;:'"()-]+$/u, '')
+    .replace(/^[\s.!।,;:'"()-]+/u, '')
     .replace(/\s+/g, ' ');
 }
 

@@ -28,6 +28,19 @@ export interface JourneyOptions {
 export type Journey = Dialog;
 
 /**
+ * What a journey ends with when another journey should follow (the teacher's guide hands over to
+ * the report): the bot begins that journey at the top of the stack.
+ */
+export interface Handover {
+  handover: JourneyId;
+  options: JourneyOptions;
+}
+
+export function isHandover(value: unknown): value is Handover {
+  return typeof value === 'object' && value !== null && typeof (value as Handover).handover === 'string';
+}
+
+/**
  * Stands in for a journey this deployment does not run: an honest answer with a way to a person
  * (1098, a counsellor), never "coming soon".
  */

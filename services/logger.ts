@@ -8,7 +8,7 @@ export type { Logger };
  */
 const REDACT_PATHS = [
   'text', '*.text', '*.*.text', 'phone', '*.phone', 'from', '*.from', 'name', '*.name', 'body', '*.body',
-  'value', '*.value', 'message', '*.message', 'recipient', '*.recipient', 'wa_id', '*.wa_id', 'password', '*.password',
+  'value', '*.value', 'recipient', '*.recipient', 'wa_id', '*.wa_id', 'password', '*.password',
   'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie',
 ];
 

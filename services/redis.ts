@@ -30,6 +30,25 @@ export function createRedis(url: string, name: string, logger: Logger, opts: { b
 }
 
 /**
+ * Waits (at most `ms`) for the first connection, so the first turn after start-up does not fail
+ * only because the socket was still opening. A Redis that is down does not stop start-up: /readyz
+ * says so and the client keeps trying.
+ */
+export async function untilReady(redis: Redis, ms = 5000): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    redis.on('ready', onReady);
+  });
+}
+
+/**
  * A Lua script run with EVALSHA (loaded on first use, reloaded after a Redis restart).
  * The script text carries a header that documents its KEYS and ARGV.
  */

@@ -8,7 +8,6 @@ import { buttonsOf, createTestBot, i18n, lastButtons, say, textsOf } from '../su
 class WaitingJourney extends ComponentDialog {
   constructor() {
     super(JOURNEY.report);
-    this.addDialog(new TextPrompt('answer'));
     this.addDialog(
       new WaterfallDialog('steps', [
         async (step: WaterfallStepContext) => step.prompt('answer', { prompt: 'WAITING' }),
@@ -18,6 +17,7 @@ class WaitingJourney extends ComponentDialog {
         },
       ]),
     );
+    this.addDialog(new TextPrompt('answer'));
   }
 }
 const withWaitingReport = (r: Replies): Journey[] => [

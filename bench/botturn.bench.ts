@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { createApp } from '../index';
+import { loadConfig } from '../services/config';
+import { createLogger } from '../services/logger';
+import { startEchoBot } from './echoBot';
+import { load } from './processes';
+import type { BenchResult } from './types';
+
+const CONNECTIONS = 32;
+const SECONDS = 8;
+/** A conversation as a user has it: greeting, menu choices, free text, commands. */
+const TEXTS = ['hello', 'menu:teacher', 'teacher:school', 'menu', 'where is the nearest police station', 'cmd:emergency', 'lang:hi', 'मदद'];
+
+/**
+ * The whole bot on Redis-backed state through POST /api/messages (expectReplies), against a bare echo
+ * bot on the same stack in the same run: the figure is the ratio, so the machine's speed cancels out.
+ */
+export async function run(): Promise<BenchResult[]> {
+  const logger = createLogger({ level: 'silent' });
+  const echo = await startEchoBot(logger);
+  const prefix = `bench:${randomBytes(3).toString('hex')}:`;
+  const app = await createApp(
+    loadConfig({
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: prefix,
+      CONSOLE_SESSION_SECRET: randomBytes(32).toString('hex'),
+      CASE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    }),
+  );
+  const botUrl = await app.start();
+  try {
+    await load(`${echo.url}/api/messages`, { connections: CONNECTIONS, seconds: 2, texts: TEXTS });
+    const baseline = await load(`${echo.url}/api/messages`, { connections: CONNECTIONS, seconds: SECONDS, texts: TEXTS });
+    await load(`${botUrl}/api/messages`, { connections: CONNECTIONS, seconds: 2, texts: TEXTS });
+    const bot = await load(`${botUrl}/api/messages`, { connections: CONNECTIONS, seconds: SECONDS, texts: TEXTS });
+    const ratio = bot.requests.average / baseline.requests.average;
+    const failures = bot.errors + bot.non2xx + bot.timeouts;
+    return [
+      { name: 'echo bot (baseline) throughput', figure: baseline.requests.average, unit: 'msg/s', target: 'baseline', met: true },
+      { name: 'bot turn throughput', figure: bot.requests.average, unit: 'msg/s', target: 'see ratio', met: true },
+      { name: 'bot / echo throughput ratio', figure: ratio, unit: '', target: '>= 0.5', met: ratio >= 0.5 },
+      { name: `bot turn p50 at ${CONNECTIONS} conversations`, figure: bot.latency.p50, unit: 'ms', target: 'report', met: true },
+      { name: `bot turn p99 at ${CONNECTIONS} conversations`, figure: bot.latency.p99, unit: 'ms', target: '< 25 ms', met: bot.latency.p99 < 25 },
+      { name: 'echo bot p99 (baseline)', figure: baseline.latency.p99, unit: 'ms', target: 'baseline', met: true },
+      { name: 'failed requests', figure: failures, unit: '', target: '0', met: failures === 0 },
+    ];
+  } finally {
+    const redis = app.redis;
+    if (redis) {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+    await app.stop();
+    await new Promise<void>((resolve) => echo.server.close(() => resolve()));
+  }
+}
