@@ -10,13 +10,13 @@ import { BadRequest, readJsonObject } from './body';
 const activityShape = z
   .object({
     type: z.string().min(1).max(64),
-    channelId: z.string().min(1).max(64).optional(),
+    channelId: z.string().min(1).max(64),
     serviceUrl: z.string().max(2048).optional(),
     deliveryMode: z.string().max(32).optional(),
     text: z.string().max(20000).optional(),
     locale: z.string().max(32).optional(),
     conversation: z.object({ id: z.string().min(1).max(512) }).passthrough(),
-    from: z.object({ id: z.string().min(1).max(512) }).passthrough().optional(),
+    from: z.object({ id: z.string().min(1).max(512) }).passthrough(),
     recipient: z.object({ id: z.string().max(512) }).passthrough().optional(),
   })
   .passthrough();

@@ -43,7 +43,7 @@ describe('HTTP in demo mode', () => {
     ['a JSON array', () => postJson(`${s.url}/api/messages`, '[1,2]'), 400, /JSON object/],
     ['a wrong content type', () => fetch(`${s.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' }), 415, /application\/json/],
     ['a body over 256 KB', () => postJson(`${s.url}/api/messages`, activity('x'.repeat(300 * 1024))), 413, /larger than/],
-    ['an activity without a conversation', () => postJson(`${s.url}/api/messages`, { type: 'message', text: 'hi', deliveryMode: 'expectReplies' }), 400, /conversation/],
+    ['an activity without a conversation', () => postJson(`${s.url}/api/messages`, { type: 'message', channelId: 'emulator', from: { id: 'u' }, text: 'hi', deliveryMode: 'expectReplies' }), 400, /conversation/],
     ['an activity without a type', () => postJson(`${s.url}/api/messages`, { ...activity('hi'), type: 7 }), 400, /type/],
   ];
   it.each(bad)('refuses %s with a 4xx and a one-line reason', async (_name, send, status, reason) => {
