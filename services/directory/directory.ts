@@ -3,8 +3,8 @@
 // memory (demo mode, tests) or the list in Redis, re-indexed when an import replaces it.
 import type { District } from './districts';
 import type { Gazetteer, PlaceMatch } from './gazetteer';
-import type { GeoPoint } from './geo';
-import type { Provenance, ServiceEntry, ServiceList } from './schema';
+import { GeoPoint, haversineKm } from './geo';
+import { ASSAM_BOUNDS, Provenance, ServiceEntry, ServiceList } from './schema';
 import { NearbyService, ServiceFilter, ServiceIndex } from './serviceIndex';
 
 export type PlaceLookup = { found: PlaceMatch } | { found: undefined; closest: District[] };
@@ -15,6 +15,11 @@ export interface Directory {
   inDistrict(districtId: string, filter?: ServiceFilter): Promise<ServiceEntry[]>;
   /** services for the whole State (helplines), which have no location */
   statewide(filter?: ServiceFilter): Promise<ServiceEntry[]>;
+  /**
+   * Whether a point is in (or just by) Assam: inside the State's bounding box and within
+   * REACH_KM of a district headquarters. Coarse (no boundary polygon), but Delhi or Dhaka fail.
+   */
+  covers(point: GeoPoint): boolean;
   /** the district a text names, or the closest names to offer instead */
   findPlace(text: string): PlaceLookup;
   districts(): readonly District[];
@@ -29,6 +34,8 @@ export interface IndexSource {
 }
 
 const DEFAULT_NEAREST = 3;
+/** Assam's farthest corners are about 80 km from a district headquarters. */
+const REACH_KM = 100;
 const CLOSEST_PLACES = 3;
 
 export class ServiceDirectory implements Directory {
@@ -47,6 +54,12 @@ export class ServiceDirectory implements Directory {
 
   async statewide(filter: ServiceFilter = {}): Promise<ServiceEntry[]> {
     return (await this.source.current()).index.statewide(filter);
+  }
+
+  covers(point: GeoPoint): boolean {
+    const b = ASSAM_BOUNDS;
+    if (point.lat < b.minLat || point.lat > b.maxLat || point.lon < b.minLon || point.lon > b.maxLon) return false;
+    return this.gazetteer.districts.some((district) => haversineKm(point, district.location) <= REACH_KM);
   }
 
   findPlace(text: string): PlaceLookup {

@@ -23,6 +23,8 @@ interface NameEntry {
   length: number;
 }
 
+/** How different (edits per character) a name may be and still be offered as "did you mean". */
+const MAX_RELATIVE_DIFFERENCE = 0.5;
 /** The longest place name, in words, looked for inside a sentence. */
 const MAX_NAME_WORDS = 4;
 
@@ -76,7 +78,10 @@ export class Gazetteer {
     return undefined;
   }
 
-  /** Districts whose names look most like `text`, for "did you mean" when nothing matched. */
+  /**
+   * Districts whose names look most like `text`, for "did you mean" when nothing matched; only
+   * names at most half different (relative edit distance), so a sentence gets no random offers.
+   */
   closest(text: string, count: number): District[] {
     const score = new Map<District, number>();
     for (const key of wordGrams(placeWords(text)).flat()) {
@@ -87,6 +92,7 @@ export class Gazetteer {
       }
     }
     return [...score.entries()]
+      .filter(([, relative]) => relative <= MAX_RELATIVE_DIFFERENCE)
       .sort((a, b) => a[1] - b[1])
       .slice(0, count)
       .map(([district]) => district);

@@ -1,0 +1,55 @@
+// One found service as a message a person can act on: name, how far, the number to call (a tel:
+// link where the channel shows links), hours, a map link, and an honest word when not verified.
+import type { District, Person, ServiceEntry } from '../../services/directory';
+import type { Lang } from '../../services/i18n';
+
+/** Channels whose clients render markdown links, so a number can be tapped to call. */
+const LINKING_CHANNELS = new Set(['webchat', 'emulator', 'directline', 'msteams']);
+
+export interface RenderDeps {
+  t(key: string, vars?: Record<string, unknown>): string;
+  lang: Lang;
+  channelId: string;
+}
+
+export interface Found {
+  service: ServiceEntry;
+  /** from the shared location; absent when the search started from a district */
+  distanceKm?: number;
+  /** the district the service belongs to */
+  district?: District;
+}
+
+export function phoneText(channelId: string, phone: string): string {
+  return LINKING_CHANNELS.has(channelId) ? `[${phone}](tel:${phone.replace(/[ -]/g, '')})` : phone;
+}
+
+/** Distances people can read: one decimal below 10 km, whole kilometres beyond. */
+export function kilometres(distanceKm: number): string {
+  return distanceKm < 10 ? distanceKm.toFixed(1) : String(Math.round(distanceKm));
+}
+
+export function mapUrl(lat: number, lon: number): string {
+  return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=14/${lat}/${lon}`;
+}
+
+export function renderService(deps: RenderDeps, found: Found, person: Person | undefined): string {
+  const { t, lang, channelId } = deps;
+  const { service, distanceKm, district } = found;
+  const lines = [`*${service.name[lang]}*`];
+  if (distanceKm !== undefined) lines.push(t('findHelp:distance', { km: kilometres(distanceKm) }));
+  else if (district) lines.push(t('findHelp:atTown', { town: district.hq[lang] }));
+  if (service.coordinates?.approx) lines.push(t('findHelp:approxPlace'));
+  if (service.address) lines.push(service.address[lang] ?? service.address.en);
+  lines.push(
+    service.phones.length > 0
+      ? t('findHelp:call', { phones: service.phones.map((p) => phoneText(channelId, p)).join(', ') })
+      : t('findHelp:callVia', { phone: phoneText(channelId, service.referralPhone ?? '1098') }),
+  );
+  if (service.hours === '24x7') lines.push(t('findHelp:hoursAlways'));
+  else lines.push(service.hours ? t('findHelp:hours', { hours: service.hours }) : t('findHelp:hoursUnknown'));
+  if (service.coordinates) lines.push(t('findHelp:map', { url: mapUrl(service.coordinates.lat, service.coordinates.lon) }));
+  if (service.kind === 'osc' && !person) lines.push(t('findHelp:oscWho'));
+  if (!service.verified) lines.push(`⚠️ ${t('findHelp:unverified')}`);
+  return lines.join('\n');
+}
