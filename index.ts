@@ -5,9 +5,11 @@ import { configureAdapter } from './bots/configureAdapter';
 import { Replies } from './bots/replies';
 import { JOURNEY, UnavailableJourney } from './dialogs/journeys';
 import { TeacherGuideDialog } from './dialogs/TeacherGuideDialog';
+import { FindHelpDialog } from './dialogs/FindHelpDialog';
 import { ConfigError, loadConfig, type Config } from './services/config';
 import { createHttpServer, route, sendJson, sendText } from './services/http/server';
 import { messagesHandler } from './services/http/messages';
+import { createDirectory } from './services/directory';
 import { createI18n } from './services/i18n';
 import { createLogger, type Logger } from './services/logger';
 import { createMetrics, type Metrics } from './services/metrics';
@@ -51,7 +53,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const journeys = [
     new UnavailableJourney(JOURNEY.report, replies),
-    new UnavailableJourney(JOURNEY.findHelp, replies),
+    new FindHelpDialog(replies, createDirectory({ redis, keyPrefix: config.REDIS_KEY_PREFIX, logger })),
     new TeacherGuideDialog(replies, i18n),
     new UnavailableJourney(JOURNEY.counsellor, replies),
   ];
