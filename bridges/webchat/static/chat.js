@@ -140,7 +140,7 @@
       return;
     }
     setTyping(false);
-    bubble('bot', a.text || '', (a.from && a.from.name) || t('botName'), LANGS.indexOf(a.locale) >= 0 ? a.locale : undefined);
+    bubble('bot', a.text || '', t('botName'), LANGS.indexOf(a.locale) >= 0 ? a.locale : undefined);
     showActions(a);
   }
 
