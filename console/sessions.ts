@@ -17,7 +17,7 @@ export interface SessionTimings {
   maxAgeMs: number;
 }
 
-/** Touch the session at most this often, so a busy page does not write on every call. */
+/** Touch the session at most this often (or a quarter of the idle time), so a busy page does not write on every call. */
 const TOUCH_EVERY_MS = 15_000;
 
 /**
@@ -59,7 +59,7 @@ export class SessionStore {
       await this.destroy(id);
       return null;
     }
-    if (now - session.lastSeenAt > TOUCH_EVERY_MS) {
+    if (now - session.lastSeenAt > Math.min(TOUCH_EVERY_MS, this.timings.idleMs / 4)) {
       session.lastSeenAt = now;
       await this.kv.setJson(`session:${id}`, session, this.timings.idleMs);
     }

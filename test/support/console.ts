@@ -7,20 +7,14 @@ import { RedisHandoffStore } from '../../services/handoff/RedisHandoffStore';
 import type { HandoffStore, HandoffTimings } from '../../services/handoff/types';
 import { createHttpServer } from '../../services/http/server';
 import { createLogger } from '../../services/logger';
-import { Writable } from 'node:stream';
+import { LogCapture } from './botHarness';
 import { request as handoffRequest, TEST_TIMINGS } from './handoffContract';
 import { deleteByPrefix, randomPrefix, TEST_REDIS_URL } from './redis';
 
-// TEMP until services/understanding lands: botHarness's LogCapture
-export class LogCapture extends Writable {
-  readonly lines: string[] = [];
-  _write(chunk: Buffer, _enc: string, done: () => void): void {
-    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    done();
-  }
-  get text(): string {
-    return this.lines.join('\n');
-  }
+/** A clock that moves only when the test moves it (unit tests of time rules, no real time involved). */
+export function manualClock(start = 1_700_000_000_000): { now: () => number; advance(ms: number): void } {
+  let at = start;
+  return { now: () => at, advance: (ms) => (at += ms) };
 }
 
 export const PASSWORD = 'correct horse battery';
