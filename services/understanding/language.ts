@@ -80,9 +80,12 @@ function assameseOrBengali(normalised: string, tokens: Token[], markers: MarkerS
 }
 
 const ROMAN_ORDER: Language[] = ['en', 'hi', 'as', 'bn'];
+const ENGLISH_WEIGHT = 0.9;
 
 function romanised(tokens: Token[], markers: MarkerSets): LanguageGuess {
   const scores = new Map<Language, number>(ROMAN_ORDER.map((l) => [l, markerScore(tokens, markers.get(l))]));
+  // Romanised Hindi and Assamese borrow English words freely; English rarely borrows theirs, so a tie goes to them.
+  scores.set('en', (scores.get('en') ?? 0) * ENGLISH_WEIGHT);
   for (const t of tokens) {
     if (ROMAN_ASSAMESE_ENDINGS.test(t.text) && !ENGLISH_LOOKALIKES.has(t.text)) scores.set('as', (scores.get('as') ?? 0) + 0.5);
   }

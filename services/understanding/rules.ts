@@ -17,7 +17,7 @@ export function categoryOf(s: SignalSet, minorAge: boolean): Category | null {
   if (online && (sexual || has(s, 'image', 'threat', 'bully'))) return 'online_abuse';
   if (s.has('image') && s.has('threat')) return 'online_abuse';
   if (sexual) return 'sexual_abuse';
-  if (s.has('traffick') || (s.has('take_away') && s.has('lure'))) return 'trafficking';
+  if (isTrafficking(s)) return 'trafficking';
   // "my phone is lost" is not a missing child; "he has not come home" is, even with no child word.
   if (s.has('missing') && !(s.has('object') && !s.has('child'))) return 'missing_child';
   if (s.has('marriage') && (minorAge || has(s, 'child', 'forced'))) return 'child_marriage';
@@ -27,8 +27,16 @@ export function categoryOf(s: SignalSet, minorAge: boolean): Category | null {
   if (hit || s.has('confine')) return 'physical_abuse';
   if (s.has('labour') || (s.has('work') && (s.has('workplace') || s.has('child') || minorAge))) return 'child_labour';
   if (s.has('neglect')) return 'neglect';
-  if (has(s, 'harm_general', 'danger')) return 'other';
+  if (has(s, 'harm_general', 'danger') && !s.has('safe')) return 'other';
   return null;
+}
+
+/** Sold, abducted, or taken away with a lure (a job, a city) or by force; or lured away and now unreachable. */
+function isTrafficking(s: SignalSet): boolean {
+  if (s.has('traffick')) return true;
+  const lured = has(s, 'lure', 'lure_place');
+  if (s.has('take_away') && (lured || s.has('forced'))) return true;
+  return s.has('lure') && s.has('lure_place') && has(s, 'missing', 'child');
 }
 
 /** Categories the taxonomy counts as high risk whatever the tense. */

@@ -7,8 +7,8 @@ import type { Hit } from './lexicon';
 export const SIGNALS = [
   // harms
   'hit', 'hit_now', 'confine', 'sexual', 'touch', 'bad_manner', 'marriage', 'child', 'minor_age', 'forced',
-  'work', 'workplace', 'labour', 'traffick', 'take_away', 'lure', 'missing', 'online', 'image', 'threat',
-  'bully', 'school_actor', 'neglect', 'self_harm', 'harm_general', 'danger',
+  'work', 'workplace', 'labour', 'traffick', 'take_away', 'lure', 'lure_place', 'missing', 'online', 'image', 'threat',
+  'bully', 'school_actor', 'neglect', 'self_harm', 'harm_general', 'danger', 'life', 'end',
   // situation and intent cues
   'urgent', 'teacher_role', 'ask', 'service', 'counsellor', 'greeting', 'help', 'report', 'safe',
   'negation', 'year', 'object',
@@ -30,14 +30,26 @@ export function isSignal(name: string): name is Signal {
   return KNOWN.has(name);
 }
 
+/** "jeena nahi", "বাঁচতে চাই না", "জীয়াই থকাৰ অৰ্থ নাই": living words near a negation or an ending. */
+const LIFE_REACH = 4;
+
 export function presentSignals(hits: Hit[]): Set<Signal> {
   const negations = hits.filter((h) => h.signal === 'negation');
+  const ends = hits.filter((h) => h.signal === 'negation' || h.signal === 'end');
+  // The teacher's own "I am a teacher" must not make a beating at home read as corporal punishment.
+  const roles = hits.filter((h) => h.signal === 'teacher_role');
   const present = new Set<Signal>();
   for (const hit of hits) {
     if (NEGATABLE.has(hit.signal) && negations.some((n) => negates(n, hit))) continue;
+    if (hit.signal === 'school_actor' && roles.some((r) => r.start <= hit.start && hit.end <= r.end)) continue;
+    if (hit.signal === 'life' && ends.some((e) => near(e, hit))) present.add('self_harm');
     present.add(hit.signal as Signal);
   }
   return present;
+}
+
+function near(a: Hit, b: Hit): boolean {
+  return a.clause === b.clause && a !== b && Math.abs(a.start - b.start) <= LIFE_REACH && !(a.start === b.start && a.end === b.end);
 }
 
 function negates(negation: Hit, hit: Hit): boolean {
