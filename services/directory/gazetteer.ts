@@ -108,13 +108,23 @@ export class Gazetteer {
   }
 }
 
+/**
+ * Assamese and Hindi-in-Latin case endings glued to a name: "যোৰহাটত" (in Jorhat), "গুৱাহাটীলৈ"
+ * (to Guwahati), "ডিব্ৰুগড়ৰ" (of Dibrugarh), "Jorhat's" (folded to "jorhats"). Tried after the word as typed.
+ */
+const CASE_ENDING = /(?:ৰপৰা|লৈ|ত|ৰ|ক|s)$/u;
+
+function withoutCaseEnding(gram: string): string {
+  return gram.replace(CASE_ENDING, '');
+}
+
 /** Every run of 1..MAX_NAME_WORDS consecutive words, glued, grouped by length, longest runs first. */
 function wordGrams(words: string[]): string[][] {
   const groups: string[][] = [];
   for (let n = Math.min(MAX_NAME_WORDS, words.length); n >= 1; n--) {
     const grams: string[] = [];
     for (let i = 0; i + n <= words.length; i++) grams.push(words.slice(i, i + n).join(''));
-    groups.push(grams);
+    groups.push([...grams, ...grams.map(withoutCaseEnding).filter((gram, i) => gram !== grams[i])]);
   }
   return groups;
 }

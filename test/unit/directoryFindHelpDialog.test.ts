@@ -166,6 +166,14 @@ describe('find help straight from a message', () => {
     expect(texts.join('\n')).not.toContain('One Stop Centre');
   });
 
+  it('"যোৰহাটত চাইল্ড লাইনৰ নম্বৰ" answers for Jorhat in Assamese', async () => {
+    const { adapter } = createTestBot({ journeys });
+    await say(adapter, 'lang:as');
+    const texts = textsOf(await say(adapter, 'যোৰহাটত চাইল্ড লাইনৰ নম্বৰ'));
+    expect(texts.join('\n')).toContain(t('as', 'findHelp:districtTitle', { district: 'যোৰহাট' }));
+    expect(texts.join('\n')).toContain('জিলা শিশু সুৰক্ষা গোট, যোৰহাট');
+  });
+
   it('"सबसे पास का पुलिस स्टेशन" asks where, then gives the police unit', async () => {
     const { adapter } = createTestBot({ journeys });
     await say(adapter, 'lang:hi');

@@ -46,6 +46,10 @@ describe('gazetteer built from data/gazetteer/districts.csv', () => {
     ['গুৱাহাটি', 'kamrup-metropolitan'],
     ['xivxagar', 'sivasagar'],
     ['DIBRUGARH!', 'dibrugarh'],
+    ['যোৰহাটত চাইল্ড লাইনৰ নম্বৰ', 'jorhat'],
+    ['গুৱাহাটীলৈ কেনেকৈ যাম', 'kamrup-metropolitan'],
+    ['ডিব্ৰুগড়ৰ থানা', 'dibrugarh'],
+    ["Jorhat's police", 'jorhat'],
   ])('%s → %s', (text, id) => {
     expect(resolved(text)).toBe(id);
   });
