@@ -117,6 +117,25 @@ describe('WhatsApp webhook with real Redis and a loopback Graph API', () => {
       expect(texts(graph.sent)).toEqual(words.map((w) => `echo: ${w}`));
     });
 
+    it('keeps retrying a message while the Graph API fails, and delivers it once it is back', async () => {
+      const number = newNumber();
+      graph.answerNext(...Array.from({ length: 5 }, () => ({ status: 503, body: { error: { code: 2, message: 'Service temporarily unavailable' } } })));
+      expect((await post(h.url, textWebhook(number, 'still there?'))).status).toBe(200);
+      await post(h.url, textWebhook(number, 'and after'));
+      await graph.waitForSent(2);
+      expect(texts(graph.sent)).toEqual(['echo: still there?', 'echo: and after']);
+    });
+
+    it('sets aside a message the bot keeps failing on, so the next ones still get answers', async () => {
+      const number = newNumber();
+      await post(h.url, textWebhook(number, 'boom'));
+      await post(h.url, textWebhook(number, 'next'));
+      await graph.waitForSent(1);
+      expect(texts(graph.sent)).toEqual(['echo: next']);
+      expect(await counter(h.registry, 'sishu_whatsapp_dead_lettered_total', {})).toBe(1);
+      expect(await testRedis.redis.xlen(`${testRedis.prefix}wa:dead`)).toBe(1);
+    });
+
     it('answers 100 users writing at once, each their own echo', async () => {
       const numbers = Array.from({ length: 100 }, () => newNumber());
       const statuses = await Promise.all(numbers.map(async (n) => (await post(h.url, textWebhook(n, `hi from ${n}`))).status));

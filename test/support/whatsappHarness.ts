@@ -18,7 +18,7 @@ export const VERIFY_TOKEN = 'test-verify-token';
 export const ACCESS_TOKEN = 'EAAtest-access-token';
 export const i18n = createI18n();
 
-/** A tiny bot: echoes text, answers a location, offers choices on "menu" / "yesno". Slow on "slow…". */
+/** A tiny bot: echoes text, answers a location, offers choices on "menu" / "yesno". Slow on "slow…", throws on "boom". */
 export class TinyBot extends ActivityHandler {
   readonly seen: Partial<Activity>[] = [];
   constructor() {
@@ -34,6 +34,7 @@ export class TinyBot extends ActivityHandler {
         await context.sendActivity(MessageFactory.suggestedActions([{ type: 'imBack', title: 'Yes', value: 'yes' }, { type: 'imBack', title: 'No', value: 'no' }], 'Shall I?'));
       } else {
         if (activity.text?.startsWith('slow')) await new Promise((resolve) => setTimeout(resolve, 15));
+        if (activity.text === 'boom') throw new Error('the bot broke on this message');
         await context.sendActivity(`echo: ${activity.text ?? ''}`);
       }
       await next();
