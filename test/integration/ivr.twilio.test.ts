@@ -112,6 +112,14 @@ class Call {
   readonly sid = newCallSid();
   constructor(private readonly bridge: Bridge, private readonly from = CALLER) {}
 
+  /** A call started, with `keys` pressed one after another. */
+  static async through(bridge: Bridge, keys: string[], from?: string): Promise<Call> {
+    const call = new Call(bridge, from);
+    await call.start();
+    for (const digits of keys) await call.press(digits);
+    return call;
+  }
+
   async start(): Promise<TwimlNode> {
     return this.expectTwiml(await post(this.bridge, '/api/ivr/twilio/voice', { CallSid: this.sid, From: this.from, To: '+911800000000' }));
   }
@@ -209,9 +217,7 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
   });
 
   it('0 in any menu says, slowly and twice, to hang up and dial 112, and never dials 112 itself', async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('3');
+    const call = await Call.through(bridge, ['3']);
     const root = await call.press('0');
     const slow = findAll(root, 'prosody').filter((p) => p.attrs.rate === 'slow').map(textOf);
     const once = [aloud(i18n.t('en', 'ivr:danger')), aloud(i18n.t('en', 'ivr:danger1098'))];
@@ -223,18 +229,13 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
   });
 
   it("the bot's own emergency option leads to the same answer", async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('3');
+    const call = await Call.through(bridge, ['3']);
     const root = await call.press('4');
     expect(spoken(root)).toContain(aloud(i18n.t('en', 'ivr:danger')));
   });
 
   it('talk to a counsellor with no transfer number: a callback offer; yes puts an urgent request on the desk', async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('2');
-    await call.press('0');
+    const call = await Call.through(bridge, ['2', '0']);
     const offer = await call.press('1');
     expect(spoken(offer)).toBe(i18n.t('hi', 'ivr:callbackOffer'));
     expect(gatherOf(offer).attrs.numDigits).toBe('1');
@@ -249,10 +250,7 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
 
   it('a callback asked for from the menu is normal priority; "no" goes back to the menu', async () => {
     const before = bridge.desk.requests.length;
-    const call = new Call(bridge, '+919812345678');
-    await call.start();
-    await call.press('3');
-    await call.press('3');
+    const call = await Call.through(bridge, ['3', '3'], '+919812345678');
     const declined = await call.press('2');
     expect(spoken(declined)).toContain(aloud(i18n.t('en', 'ivr:callbackDeclined')));
     expect(spoken(declined)).toContain('Report a concern');
@@ -263,9 +261,7 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
   });
 
   it('find help: a question with no options takes typed digits ended by #, then reads the answer', async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('3');
+    const call = await Call.through(bridge, ['3']);
     const ask = await call.press('2');
     const gather = gatherOf(ask);
     expect(gather.attrs.finishOnKey).toBe('#');
@@ -277,9 +273,7 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
   });
 
   it('Hindi and English callers can speak instead of pressing keys', async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('3');
+    const call = await Call.through(bridge, ['3']);
     const root = await call.say('I need help');
     expect(spoken(root)).toContain('You said: I need help');
   });
@@ -312,11 +306,7 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
   });
 
   it('after two repeats, a third miss gives 112 and 1098 and ends the call kindly', async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('3');
-    await call.press('');
-    await call.press('x');
+    const call = await Call.through(bridge, ['3', '', 'x']);
     const end = await call.press('');
     expect(spoken(end)).toBe(aloud(i18n.t('en', 'ivr:goodbye')));
     expect(findAll(end, 'Hangup')).toHaveLength(1);
@@ -331,9 +321,7 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
   });
 
   it('a bot that ends the conversation ends the call', async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('3');
+    const call = await Call.through(bridge, ['3']);
     const end = await call.press('1');
     expect(spoken(end)).toContain('Thank you. Goodbye.');
     expect(findAll(end, 'Hangup')).toHaveLength(1);
@@ -345,21 +333,14 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
   });
 
   it('keeps call state in Redis with a TTL, under the prefix, without the caller number', async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('3');
+    const call = await Call.through(bridge, ['3']);
     const key = `${redis.prefix}ivr:call:${call.sid}`;
     expect(await redis.redis.ttl(key)).toBeGreaterThan(0);
     expect(await redis.redis.get(key)).not.toContain('9876543210');
   });
 
   it('never logs the caller number', async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('3');
-    await call.press('0');
-    await call.press('1');
-    await call.press('1');
+    await Call.through(bridge, ['3', '0', '1', '1']);
     expect(bridge.logs.length).toBeGreaterThan(0);
     expect(bridge.logs.join('\n')).not.toContain('9876543210');
   });
@@ -429,9 +410,7 @@ describe('IVR with a counsellors line, state in memory (demo mode)', () => {
   });
 
   it('puts the caller through to IVR_TRANSFER_NUMBER, with the outcome coming back to the gather webhook', async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('3');
+    const call = await Call.through(bridge, ['3']);
     const root = await call.press('3');
     expect(spoken(root)).toBe(i18n.t('en', 'ivr:connecting'));
     const [dial] = findAll(root, 'Dial');
@@ -440,29 +419,20 @@ describe('IVR with a counsellors line, state in memory (demo mode)', () => {
   });
 
   it('a transfer nobody answers becomes the callback offer', async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('3');
-    await call.press('3');
+    const call = await Call.through(bridge, ['3', '3']);
     const offer = await call.dialEnded('no-answer');
     expect(spoken(offer)).toBe(i18n.t('en', 'ivr:callbackOffer'));
   });
 
   it('a transfer that was answered and finished ends the call', async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('3');
-    await call.press('3');
+    const call = await Call.through(bridge, ['3', '3']);
     const end = await call.dialEnded('completed');
     expect(spoken(end)).toBe(i18n.t('en', 'ivr:callEnded'));
     expect(findAll(end, 'Hangup')).toHaveLength(1);
   });
 
   it('from "in danger now", 1 puts the caller through', async () => {
-    const call = new Call(bridge);
-    await call.start();
-    await call.press('3');
-    await call.press('0');
+    const call = await Call.through(bridge, ['3', '0']);
     expect(findAll(await call.press('1'), 'Dial')[0].text).toBe(TRANSFER);
   });
 });
