@@ -30,6 +30,14 @@ async function started(lng: Lang) {
   return adapter;
 }
 
+/** A journey begun from the menu, with "who needs help" answered: it asks where next. */
+async function askedWhere(lng: Lang, who: string) {
+  const adapter = await started(lng);
+  await say(adapter, 'menu:findHelp');
+  await say(adapter, `findHelp:who:${who}`);
+  return adapter;
+}
+
 const districtButtons = (replies: Partial<Activity>[]) => lastButtons(replies).filter((v) => v.startsWith('findHelp:district:'));
 
 describe.each<[Lang]>([['as'], ['hi'], ['en']])('find help nearby in %s', (lng) => {
@@ -45,9 +53,7 @@ describe.each<[Lang]>([['as'], ['hi'], ['en']])('find help nearby in %s', (lng) 
   });
 
   it('answers a shared location with the nearest services, honest about verification, ending with 112 and 1098', async () => {
-    const adapter = await started(lng);
-    await say(adapter, 'menu:findHelp');
-    await say(adapter, 'findHelp:who:girl');
+    const adapter = await askedWhere(lng, 'girl');
     const replies = await send(adapter, { entities: [JORHAT_NEARBY] });
     const texts = textsOf(replies);
     expect(texts[0]).toContain(t(lng, 'findHelp:nearTitle'));
@@ -65,9 +71,7 @@ describe.each<[Lang]>([['as'], ['hi'], ['en']])('find help nearby in %s', (lng) 
   });
 
   it('never sends a boy over 8 to a One Stop Centre, and says why', async () => {
-    const adapter = await started(lng);
-    await say(adapter, 'menu:findHelp');
-    await say(adapter, 'findHelp:who:boyOver8');
+    const adapter = await askedWhere(lng, 'boyOver8');
     const texts = textsOf(await send(adapter, { entities: [JORHAT_NEARBY] }));
     expect(texts[0]).toContain(t(lng, 'findHelp:oscNotForBoy'));
     expect(texts.join('\n')).not.toContain(t(lng, 'findHelp:callVia', { phone: '181' }));
@@ -76,17 +80,13 @@ describe.each<[Lang]>([['as'], ['hi'], ['en']])('find help nearby in %s', (lng) 
   });
 
   it('takes a boy up to 8 to a One Stop Centre', async () => {
-    const adapter = await started(lng);
-    await say(adapter, 'menu:findHelp');
-    await say(adapter, 'findHelp:who:boyUpTo8');
+    const adapter = await askedWhere(lng, 'boyUpTo8');
     const texts = textsOf(await send(adapter, { entities: [JORHAT_NEARBY] }));
     expect(texts.join('\n')).toContain(t(lng, 'findHelp:callVia', { phone: '181' }));
   });
 
   it.each(['যোৰহাট', 'जोरहाट', 'Jorhat', 'jorhaat'])('a typed place in any script (%s) gives that district', async (place) => {
-    const adapter = await started(lng);
-    await say(adapter, 'menu:findHelp');
-    await say(adapter, 'findHelp:who:skip');
+    const adapter = await askedWhere(lng, 'skip');
     const texts = textsOf(await say(adapter, place));
     expect(texts[0]).toContain(t(lng, 'findHelp:districtTitle', { district: directory.district('jorhat')!.name[lng] }));
     expect(texts.join('\n')).toContain(t(lng, 'findHelp:atTown', { town: directory.district('jorhat')!.hq[lng] }));
@@ -94,9 +94,7 @@ describe.each<[Lang]>([['as'], ['hi'], ['en']])('find help nearby in %s', (lng) 
   });
 
   it('offers the closest names for a place it does not know, then takes a pick', async () => {
-    const adapter = await started(lng);
-    await say(adapter, 'menu:findHelp');
-    await say(adapter, 'findHelp:who:woman');
+    const adapter = await askedWhere(lng, 'woman');
     const notFound = await say(adapter, 'Dibrugarhpur');
     expect(notFound[0].text).toBe(t(lng, 'findHelp:notFound'));
     expect(buttonsOf(notFound[0])).toContain('findHelp:district:dibrugarh');
@@ -106,9 +104,7 @@ describe.each<[Lang]>([['as'], ['hi'], ['en']])('find help nearby in %s', (lng) 
   });
 
   it('shows the district list, not random names, when a sentence names no place', async () => {
-    const adapter = await started(lng);
-    await say(adapter, 'menu:findHelp');
-    await say(adapter, 'findHelp:who:woman');
+    const adapter = await askedWhere(lng, 'woman');
     const replies = await say(adapter, 'where is the nearest one stop centre');
     expect(replies[0].text).toContain(t(lng, 'findHelp:notFoundList'));
     expect(districtButtons(replies)).toHaveLength(8);
@@ -136,18 +132,14 @@ describe.each<[Lang]>([['as'], ['hi'], ['en']])('find help nearby in %s', (lng) 
     ['out of range', { type: 'GeoCoordinates', latitude: 126.1, longitude: 91.7 }, 'findHelp:badLocation'],
     ['outside Assam (Delhi)', { type: 'GeoCoordinates', latitude: 28.61, longitude: 77.21 }, 'findHelp:outsideAssam'],
   ])('a location %s gets a clear word and the district list', async (_what, entity, key) => {
-    const adapter = await started(lng);
-    await say(adapter, 'menu:findHelp');
-    await say(adapter, 'findHelp:who:girl');
+    const adapter = await askedWhere(lng, 'girl');
     const replies = await send(adapter, { entities: [entity] });
     expect(replies[0].text).toContain(t(lng, key));
     expect(districtButtons(replies)).toHaveLength(8);
   });
 
   it('looks somewhere else without asking who again', async () => {
-    const adapter = await started(lng);
-    await say(adapter, 'menu:findHelp');
-    await say(adapter, 'findHelp:who:girl');
+    const adapter = await askedWhere(lng, 'girl');
     await say(adapter, 'Tezpur');
     const again = await say(adapter, 'findHelp:again');
     expect(again[0].text).toContain(t(lng, 'findHelp:askWhere'));
@@ -158,8 +150,7 @@ describe.each<[Lang]>([['as'], ['hi'], ['en']])('find help nearby in %s', (lng) 
 
 describe('find help straight from a message', () => {
   it('"childline number in Jorhat" answers for Jorhat without questions', async () => {
-    const { adapter } = createTestBot({ journeys });
-    await say(adapter, 'lang:en');
+    const adapter = await started('en');
     const texts = textsOf(await say(adapter, 'childline number in Jorhat'));
     expect(texts.join('\n')).toContain(t('en', 'findHelp:districtTitle', { district: 'Jorhat' }));
     expect(texts.join('\n')).toContain('District Child Protection Unit, Jorhat');
@@ -167,16 +158,14 @@ describe('find help straight from a message', () => {
   });
 
   it('"যোৰহাটত চাইল্ড লাইনৰ নম্বৰ" answers for Jorhat in Assamese', async () => {
-    const { adapter } = createTestBot({ journeys });
-    await say(adapter, 'lang:as');
+    const adapter = await started('as');
     const texts = textsOf(await say(adapter, 'যোৰহাটত চাইল্ড লাইনৰ নম্বৰ'));
     expect(texts.join('\n')).toContain(t('as', 'findHelp:districtTitle', { district: 'যোৰহাট' }));
     expect(texts.join('\n')).toContain('জিলা শিশু সুৰক্ষা গোট, যোৰহাট');
   });
 
   it('"सबसे पास का पुलिस स्टेशन" asks where, then gives the police unit', async () => {
-    const { adapter } = createTestBot({ journeys });
-    await say(adapter, 'lang:hi');
+    const adapter = await started('hi');
     const where = await say(adapter, 'सबसे पास का पुलिस स्टेशन');
     expect(where[where.length - 1].text).toContain(t('hi', 'findHelp:askWhere'));
     const texts = textsOf(await send(adapter, { entities: [JORHAT_NEARBY] }));
