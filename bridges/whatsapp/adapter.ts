@@ -91,12 +91,17 @@ export class WhatsAppAdapter extends BotAdapter {
     }
   }
 
-  /** Sends one of the bridge's own sentences (locales/<lng>/whatsapp.json) to a user. */
+  /** Sends one of the bridge's own sentences, or lists of steps (locales/<lng>/whatsapp.json), to a user. */
   async sendNotice(userId: string, key: string): Promise<void> {
-    const contact = await this.opts.store.contact(userId);
+    const { store, i18n } = this.opts;
+    const contact = await store.contact(userId);
     const languages: readonly Lang[] = isLang(contact?.language) ? [contact.language] : LANGUAGES;
+    const say = (lng: Lang) => {
+      const steps = i18n.list(lng, key);
+      return steps.length > 0 ? steps.join('\n') : i18n.t(lng, key);
+    };
     // Not knowing the user's language yet, say it in all three rather than guess.
-    const text = languages.map((lng) => this.opts.i18n.t(lng, key)).join('\n\n');
+    const text = languages.map(say).join('\n\n');
     await this.deliver(userId, { type: ActivityTypes.Message, text });
   }
 

@@ -5,6 +5,7 @@ import type { Logger } from '../../services/logger';
 import { errSummary } from '../../services/http/server';
 import type { WhatsAppAdapter } from './adapter';
 import { GraphSendError, type SendFailure } from './graphClient';
+import { asksToDeleteChat } from './deleteChat';
 import { toActivity } from './inboundActivity';
 import type { QueuedMessage, UserClaim, WhatsAppStore } from './store';
 import type { InboundMessage } from './webhookPayload';
@@ -146,6 +147,7 @@ export class WhatsAppWorker {
     const { content } = message;
     // A picture may show abuse: it is never fetched; the user is told why and where to report.
     if (content.kind === 'media') return this.opts.adapter.sendNotice(message.userId, 'whatsapp:mediaRefused');
+    if (content.kind === 'text' && asksToDeleteChat(content.text)) return this.opts.adapter.sendNotice(message.userId, 'whatsapp:deleteChat');
     const activity = toActivity({ ...message, content }, this.opts.botId);
     await this.opts.adapter.processActivity(activity, (context) => this.opts.bot.run(context));
   }

@@ -188,6 +188,18 @@ describe('WhatsApp webhook with real Redis and a loopback Graph API', () => {
       expect(h.bot.seen.length).toBe(seenBefore);
     });
 
+    it('gives the steps to delete the chat, in the language the bot speaks with the user', async () => {
+      const number = newNumber();
+      await post(h.url, textWebhook(number, 'hello'));
+      await graph.waitForSent(1);
+      await h.bridge.store.rememberLanguage(h.bot.seen[h.bot.seen.length - 1].from!.id, 'hi');
+      await post(h.url, textWebhook(number, 'चैट कैसे डिलीट करें?'));
+      await post(h.url, textWebhook(number, 'delete chat, he reads my phone'));
+      const [, steps, passedOn] = await graph.waitForSent(3);
+      expect((steps.body.text as { body: string }).body).toBe(i18n.list('hi', 'whatsapp:deleteChat').join('\n'));
+      expect(texts([passedOn])).toEqual(['echo: delete chat, he reads my phone']);
+    });
+
     it('acknowledges statuses, reactions and unknown types without answering, and counts them', async () => {
       const number = newNumber();
       const statusHook = webhook({ statuses: [{ id: 'wamid.X', status: 'delivered', timestamp: '1700000000', recipient_id: number }] });
