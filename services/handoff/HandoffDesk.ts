@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { TurnContext, type Activity, type BotAdapter, type ConversationState, type StatePropertyAccessor } from 'botbuilder';
+import type { HandoffPort } from '../../bots/ports';
+import { message, type Button } from '../../bots/replies';
+import { langOf } from '../../bots/state';
+import type { Lang, Translator } from '../i18n';
+import type { Logger } from '../logger';
+import type { Understood } from '../understanding';
+import type { DeliverToUser } from './HandoffWorker';
+import type { HandoffMetrics } from './metrics';
+import type { DutySchedule } from './schedule';
+import type { SupervisorAlert } from './supervisorAlert';
+import type { ChatMessage, Enqueued, HandoffChat, HandoffStore, Priority } from './types';
+
+/** What the counsellor journey knows when the user asks for a person. */
+export interface HandoffAsk {
+  lang: Lang;
+  /** 1 emergency, 2 high risk, 3 normal; raised to what this conversation showed earlier. */
+  priority: Priority;
+  category?: string;
+  caseRef?: string;
+  /** For counsellors, redacted: labels only, never the user's words. */
+  summary: string;
+}
+
+/** A channel's way to reach a user outside a turn: every bridge's adapter has it. */
+export type Proactive = Pick<BotAdapter, 'continueConversation'>;
+
+export interface HandoffDeskDeps {
+  store: HandoffStore;
+  i18n: Translator;
+  schedule: DutySchedule;
+  conversationState: ConversationState;
+  logger: Logger;
+  metrics: HandoffMetrics;
+  alert?: SupervisorAlert;
+  clock?: () => number;
+}
+
+/** Over this estimate the user is also given 1098. */
+const LONG_WAIT_SECONDS = 10 * 60;
+const RATING = /^rate:([1-5])$/;
+
+/** The most urgent thing this conversation has shown, kept in its state until the handoff. */
+interface RiskSeen {
+  priority?: Priority;
+}
+
+export function conversationIdOf(activity: Partial<Activity>): string {
+  return `${activity.channelId ?? 'unknown'}:${activity.conversation?.id ?? 'unknown'}`;
+}
+
+/**
+ * The bot's side of the handoff: puts a conversation in the queue and says honestly where it stands
+ * (before the chat can be claimed, so "you are number N" always comes before "a counsellor has
+ * joined"); relays the user's messages while the queue or a counsellor holds the conversation;
+ * ends it on the safe word; renders what counsellors send for the user's channel.
+ */
+export class HandoffDesk implements HandoffPort {
+  private readonly riskSeen: StatePropertyAccessor<RiskSeen>;
+  private readonly clock: () => number;
+
+  constructor(private readonly deps: HandoffDeskDeps) {
+    this.riskSeen = deps.conversationState.createProperty<RiskSeen>('handoffRisk');
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  async relayIfHeld(context: TurnContext, understood: Understood | undefined): Promise<boolean> {
+    await this.rememberRisk(context, understood);
+    const rating = RATING.exec(String(context.activity.value ?? context.activity.text ?? ''));
+    if (rating) {
+      this.deps.metrics.ratings.inc({ rating: rating[1] });
+      await context.sendActivity(message(this.t(context, 'handoff:rateThanks')));
+      return true;
+    }
+    const chat = await this.deps.store.holderFor(conversationIdOf(context.activity));
+    if (!chat) return false;
+    const text = typeof context.activity.text === 'string' ? context.activity.text.trim() : '';
+    if (text) {
+      await this.deps.store.post(chat.id, { msgId: context.activity.id ?? randomUUID(), from: 'user', to: 'counsellor', text });
+    }
+    // Silent while a counsellor holds it; while waiting, the user hears their place again.
+    if (chat.state !== 'active') {
+      const position = (await this.deps.store.position(chat.id)) ?? 1;
+      await context.sendActivity(message(this.deps.i18n.t(chat.language, 'handoff:stillWaiting', { position })));
+    }
+    return true;
+  }
+
+  async endForUser(context: TurnContext): Promise<void> {
+    const chat = await this.deps.store.abandon(conversationIdOf(context.activity));
+    if (chat) this.deps.metrics.abandoned.inc({ priority: String(chat.priority) });
+  }
+
+  /** The counsellor journey: into the queue, the honest answer, then claimable. */
+  async enter(context: TurnContext, ask: HandoffAsk): Promise<void> {
+    const { activity } = context;
+    const seen = await this.riskSeen.get(context, {});
+    const priority = Math.min(ask.priority, seen.priority ?? 3) as Priority;
+    const entered = await this.deps.store.enqueue({
+      conversationId: conversationIdOf(activity),
+      reference: TurnContext.getConversationReference(activity),
+      channel: activity.channelId ?? 'unknown',
+      language: ask.lang,
+      priority,
+      category: ask.category,
+      caseRef: ask.caseRef,
+      summary: ask.summary,
+    });
+    await context.sendActivity(message(this.answer(ask.lang, entered, priority)));
+    if (entered.created) await this.deps.store.open(entered.chat.id);
+  }
+
+  private answer(lang: Lang, entered: Enqueued, priority: Priority): string {
+    const t = (key: string, vars?: Record<string, unknown>) => this.deps.i18n.t(lang, `handoff:${key}`, vars);
+    if (!entered.created) return t('alreadyWaiting', { position: entered.position });
+    const onDuty = this.deps.schedule.isOpen(this.clock());
+    if (!onDuty || entered.counsellorsOnline === 0) {
+      if (priority <= 2) this.deps.alert?.(entered.chat, onDuty ? 'no-counsellor' : 'out-of-hours');
+      return onDuty ? t('noCounsellor') : t('outOfHours', { hours: this.deps.schedule.text });
+    }
+    const seconds = entered.estimatedWaitSeconds;
+    const lines = [
+      t('queued', { position: entered.position }),
+      seconds === null ? t('estimateUnknown') : t('estimate', { minutes: Math.max(1, Math.round(seconds / 60)) }),
+    ];
+    if (seconds !== null && seconds > LONG_WAIT_SECONDS) lines.push(t('longWait'));
+    return lines.join('\n');
+  }
+
+  private async rememberRisk(context: TurnContext, understood: Understood | undefined): Promise<void> {
+    if (understood?.risk !== 'high' && understood?.intent !== 'emergency') return;
+    const seen = await this.riskSeen.get(context, {});
+    seen.priority = Math.min(seen.priority ?? 3, understood.intent === 'emergency' ? 1 : 2) as Priority;
+  }
+
+  private t(context: TurnContext, key: string): string {
+    return this.deps.i18n.t(langOf(context), key);
+  }
+
+  /** Delivers through the chat's own channel; the composition root gives the channelId → adapter map. */
+  deliverer(adapters: ReadonlyMap<string, Proactive>): DeliverToUser {
+    return async (chat, msg) => {
+      const adapter = adapters.get(chat.reference.channelId ?? chat.channel);
+      if (!adapter) {
+        this.deps.logger.warn({ chatId: chat.id, channel: chat.channel }, 'handoff: no adapter can reach this channel; message kept in the transcript only');
+        return;
+      }
+      if (msg.notice?.key === 'joined') this.deps.metrics.waitSeconds.observe({ priority: String(chat.priority) }, (msg.at - chat.createdAt) / 1000);
+      await adapter.continueConversation(chat.reference, async (context) => {
+        await context.sendActivity(this.render(chat, msg));
+      });
+    };
+  }
+
+  private render(chat: HandoffChat, msg: ChatMessage): Partial<Activity> {
+    if (!msg.notice) return message(msg.text ?? '');
+    const text = this.deps.i18n.t(chat.language, `handoff:notice.${msg.notice.key}`, msg.notice.vars);
+    const buttons: Button[] = msg.notice.key === 'ended'
+      ? ['1', '2', '3', '4', '5'].map((n) => ({ title: this.deps.i18n.t(chat.language, `handoff:rate.${n}`), value: `rate:${n}` }))
+      : [];
+    return message(text, buttons);
+  }
+}
