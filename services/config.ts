@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { parseDutySchedule } from './handoff/schedule';
 
 /**
  * Every setting of CONTRACT.md, parsed once at start-up. Nothing else reads process.env.
@@ -49,6 +50,14 @@ export const configSchema = z.object({
   RETENTION_DAYS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(3650).default(90),
   CASE_ENCRYPTION_KEY: base64Key32.optional(),
   REDIS_KEY_PREFIX: z.string().trim().regex(/^[\w:.-]{1,40}$/, 'must be 1-40 letters, digits or :._-').default('sishu:'),
+  HANDOFF_HOURS: z
+    .string()
+    .trim()
+    .refine((v) => { try { parseDutySchedule(v); return true; } catch { return false; } }, 'must be 24x7, HH:MM-HH:MM or Mon-Sat HH:MM-HH:MM (India time)')
+    .default('24x7'),
+  HANDOFF_LEASE_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(5).max(3600).default(45),
+  HANDOFF_LANGUAGE_FALLBACK_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(86400).default(300),
+  HANDOFF_ALERT_WEBHOOK_URL: url('the supervisors alert webhook').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(120000).default(10000),
 });
