@@ -53,8 +53,9 @@ export class RedisConversationLog implements ConversationLog {
     private readonly prefix = '',
     private readonly opts: ConversationLogOptions = DEFAULT_LOG_OPTIONS,
   ) {
-    // Subscriptions wait in the offline queue while Redis reconnects, and ioredis resubscribes.
-    this.subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
+    // Subscriptions wait in the offline queue while Redis reconnects, and ioredis resubscribes; no
+    // ready check (its INFO would be refused once the connection is in subscriber mode).
+    this.subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined, enableReadyCheck: false });
     this.subscriber.on('error', () => undefined); // the main connection already reports Redis trouble
     this.subscriber.on('message', (channel: string, message: string) => this.deliver(channel, message));
   }
