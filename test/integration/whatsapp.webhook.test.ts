@@ -330,3 +330,23 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('WhatsApp bridge in demo mode (no Redis: the in-memory inbox)', () => {
+  it('acknowledges, de-duplicates and answers in order', async () => {
+    const graph = await GraphApiServer.start(ACCESS_TOKEN);
+    const h = await startBridge(graph, undefined, 'demo:');
+    try {
+      const number = newNumber();
+      const first = textWebhook(number, 'slow one');
+      expect((await post(h.url, first)).status).toBe(200);
+      expect((await post(h.url, first)).status).toBe(200);
+      await post(h.url, textWebhook(number, 'two'));
+      await graph.waitForSent(2);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(texts(graph.sent)).toEqual(['echo: slow one', 'echo: two']);
+    } finally {
+      await h.close();
+      await graph.close();
+    }
+  });
+});
