@@ -3,9 +3,9 @@ import { LANGUAGES, type Lang } from '../../services/i18n';
 import type { Logger } from '../../services/logger';
 import { errSummary } from '../../services/http/server';
 import type { CallbackDesk } from './callbacks';
-import { newCallState, type CallState, type CallStore } from './callState';
+import { newCallState, type CallState, type CallStore, type MenuOption } from './callState';
 import type { IvrAdapter } from './IvrAdapter';
-import { KEYS, LANGUAGE_KEYS, MAX_MENU_OPTIONS, type Plan, type Utterance } from './plan';
+import { KEYS, LANGUAGE_KEYS, MAX_MENU_OPTIONS, PAGED_OPTIONS, type Next, type Plan, type Utterance } from './plan';
 import type { Part, Voice } from './voice';
 
 /** The bot's button values the phone line answers itself (bots/commands.ts): a call has its own way to a person. */
@@ -91,7 +91,9 @@ export class CallFlow {
     if (key === KEYS.repeat && state.lastPlan) return this.save(input.callSid, { ...state, misses: 0 }, state.lastPlan);
     if (key === KEYS.back) return this.runBot(input, state, BOT_VALUES.menu);
     if (state.options.length === 0) return this.runBot(input, state, key);
-    const value = /^[1-8]$/.test(key) ? state.options[Number(key) - 1] : undefined;
+    const { shown, more } = pageOf(state.options, state.offset);
+    if (more && key === KEYS.more) return this.nextPage(input.callSid, state);
+    const value = /^[1-8]$/.test(key) ? shown[Number(key) - 1]?.value : undefined;
     if (value === undefined) return this.miss(input.callSid, state, 'invalid');
     if (value === BOT_VALUES.emergency) return this.danger(input.callSid, state);
     if (value === BOT_VALUES.human) return this.toPerson(input.callSid, state);
@@ -103,7 +105,7 @@ export class CallFlow {
     const lang = langOf(state);
     const numbers: Part[] = [{ key: 'danger', slow: true }, { key: 'danger1098', slow: true }];
     const speak = this.deps.voice.speak(lang, [...numbers, ...numbers, { key: 'dangerCounsellor' }, { key: 'keysMore' }]);
-    const next = { ...state, urgent: true, misses: 0, step: 'menu' as const, options: [BOT_VALUES.human] };
+    const next = { ...state, urgent: true, misses: 0, step: 'menu' as const, options: [{ title: '', value: BOT_VALUES.human }], offset: 0 };
     return this.save(callSid, next, { speak, next: { kind: 'gather', keys: 'one' } });
   }
 
@@ -122,7 +124,7 @@ export class CallFlow {
 
   private async offerCallback(callSid: string, state: CallState, before: Utterance[]): Promise<Plan> {
     const speak = [...before, ...this.deps.voice.speak(langOf(state), [{ key: 'callbackOffer' }])];
-    return this.save(callSid, { ...state, step: 'callback', misses: 0, options: [] }, { speak, next: { kind: 'gather', keys: 'one' } });
+    return this.save(callSid, { ...state, step: 'callback', misses: 0, options: [], offset: 0 }, { speak, next: { kind: 'gather', keys: 'one' } });
   }
 
   private async answerCallbackOffer(input: CallInput, state: CallState, keys: Keys): Promise<Plan> {
@@ -169,26 +171,48 @@ export class CallFlow {
     const messages = replies.filter((a) => a.type === ActivityTypes.Message);
     const ended = replies.some((a) => a.type === ActivityTypes.EndOfConversation);
     const actions = [...messages].reverse().find((a) => a.suggestedActions?.actions?.length)?.suggestedActions?.actions ?? [];
-    const options = actions.slice(0, MAX_MENU_OPTIONS).map((a) => String(a.value ?? a.title ?? ''));
-    if (actions.length > MAX_MENU_OPTIONS) this.deps.logger.warn({ offered: actions.length }, 'ivr menu cut to 8 options');
+    const options = actions.map((a): MenuOption => ({ title: String(a.title ?? ''), value: String(a.value ?? a.title ?? '') }));
 
-    const parts: Part[] = messages.filter((m) => m.text).map((m) => ({ text: String(m.text) }));
-    if (ended) return this.end(input.callSid, [...before, ...this.deps.voice.speak(lang, [...parts, { key: 'callEnded' }])]);
-    options.forEach((_value, i) => parts.push({ text: String(actions[i].title ?? '') }, { key: `press${i + 1}` }));
-    parts.push(options.length > 0 ? { key: 'keysDanger' } : { key: 'typeThenHash' }, { key: 'keysMore' });
-    const plan: Plan = {
-      speak: [...before, ...this.deps.voice.speak(lang, parts)],
-      next: { kind: 'gather', keys: options.length > 0 ? 'one' : 'many', ...(lang === 'as' ? {} : { speech: lang }) },
-    };
+    const said: Part[] = messages.filter((m) => m.text).map((m) => ({ text: String(m.text) }));
+    if (ended) return this.end(input.callSid, [...before, ...this.deps.voice.speak(lang, [...said, { key: 'callEnded' }])]);
+    const plan: Plan = { speak: [...before, ...this.deps.voice.speak(lang, [...said, ...menuParts(options, 0)])], next: menuNext(lang, options) };
     const replay: Plan = { ...plan, speak: plan.speak.slice(before.length) };
-    await this.deps.store.set(input.callSid, { ...state, lang, step: 'menu', options, misses: 0, lastPlan: replay });
+    await this.deps.store.set(input.callSid, { ...state, lang, step: 'menu', options, offset: 0, misses: 0, lastPlan: replay });
     return plan;
+  }
+
+  /** Key 8 in a long menu: the next options, back to the first ones after the last. */
+  private async nextPage(callSid: string, state: CallState): Promise<Plan> {
+    const offset = state.offset + PAGED_OPTIONS < state.options.length ? state.offset + PAGED_OPTIONS : 0;
+    const lang = langOf(state);
+    const plan: Plan = { speak: this.deps.voice.speak(lang, menuParts(state.options, offset)), next: menuNext(lang, state.options) };
+    return this.save(callSid, { ...state, offset, misses: 0 }, plan);
   }
 
   private async save(callSid: string, state: CallState, plan: Plan): Promise<Plan> {
     await this.deps.store.set(callSid, { ...state, lastPlan: plan });
     return plan;
   }
+}
+
+/** The options read out now: all that fit on keys 1-8, else PAGED_OPTIONS at a time with 8 for more. */
+function pageOf(options: MenuOption[], offset: number): { shown: MenuOption[]; more: boolean } {
+  if (options.length <= MAX_MENU_OPTIONS) return { shown: options, more: false };
+  return { shown: options.slice(offset, offset + PAGED_OPTIONS), more: true };
+}
+
+/** Each option's title then its key, then the keys every menu has; with no options, how to type an answer. */
+function menuParts(options: MenuOption[], offset: number): Part[] {
+  if (options.length === 0) return [{ key: 'typeThenHash' }, { key: 'keysMore' }];
+  const { shown, more } = pageOf(options, offset);
+  const parts: Part[] = shown.flatMap((option, i): Part[] => [{ text: option.title }, { key: `press${i + 1}` }]);
+  if (more) parts.push({ key: 'moreChoices' });
+  return [...parts, { key: 'keysDanger' }, { key: 'keysMore' }];
+}
+
+/** One key for a menu, typed keys ended by # for a question; speech too where the language has a recogniser. */
+function menuNext(lang: Lang, options: MenuOption[]): Next {
+  return { kind: 'gather', keys: options.length > 0 ? 'one' : 'many', ...(lang === 'as' ? {} : { speech: lang }) };
 }
 
 function langOf(state: CallState): Lang {

@@ -2,12 +2,19 @@ import type { Redis } from '../../services/redis';
 import { isLang, type Lang } from '../../services/i18n';
 import type { Plan } from './plan';
 
+/** One choice the bot offered: what is read out, and the value sent back when its key is pressed. */
+export interface MenuOption {
+  title: string;
+  value: string;
+}
+
 /** Where a call stands between two webhooks. */
 export interface CallState {
   step: 'language' | 'menu' | 'callback';
   lang?: Lang;
-  /** The action values of the menu last read out: key N chooses options[N - 1]. */
-  options: string[];
+  /** The bot's last menu; with more than 8 options, `offset` is the first one read out now. */
+  options: MenuOption[];
+  offset: number;
   /** What the caller last heard, replayed on "repeat", no input or a wrong key. */
   lastPlan?: Plan;
   /** No input or a wrong key in a row. */
@@ -16,7 +23,7 @@ export interface CallState {
   urgent: boolean;
 }
 
-export const newCallState = (): CallState => ({ step: 'language', options: [], misses: 0, urgent: false });
+export const newCallState = (): CallState => ({ step: 'language', options: [], offset: 0, misses: 0, urgent: false });
 
 /** A call lasts minutes; state outlives a long pause but not the day. */
 export const CALL_STATE_TTL_SECONDS = 2 * 60 * 60;

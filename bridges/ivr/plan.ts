@@ -22,11 +22,13 @@ export interface Plan {
   next: Next;
 }
 
-/** Keys that mean the same in every menu of the call. */
-export const KEYS = { danger: '0', repeat: '9', back: '*' } as const;
+/** Keys that mean the same in every menu of the call; `more` only in a menu too long for one hearing. */
+export const KEYS = { danger: '0', repeat: '9', back: '*', more: '8' } as const;
 
 /** A numbered menu can use 1..8: 0 and 9 are taken by KEYS. */
 export const MAX_MENU_OPTIONS = 8;
+/** A longer menu is read 7 options at a time, with 8 for the next ones. */
+export const PAGED_OPTIONS = 7;
 
 /** Which key chooses which language in the first menu. */
 export const LANGUAGE_KEYS: Record<string, Lang> = { '1': 'as', '2': 'hi', '3': 'en' };

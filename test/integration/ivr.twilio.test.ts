@@ -36,9 +36,13 @@ const tinyBot = {
             { type: 'imBack', title: 'Find help near me', value: 'menu:findHelp' },
             { type: 'imBack', title: 'Talk to a counsellor', value: 'cmd:human' },
             { type: 'imBack', title: 'Emergency numbers', value: 'cmd:emergency' },
+            { type: 'imBack', title: 'Pick a district', value: 'menu:districts' },
           ],
         },
       });
+    } else if (text === 'menu:districts') {
+      const actions = Array.from({ length: 10 }, (_, i) => ({ type: 'imBack', title: `District ${i + 1}`, value: `district:${i + 1}` }));
+      await context.sendActivity({ type: ActivityTypes.Message, text: 'Pick your district.', suggestedActions: { to: [], actions } });
     } else if (text === 'menu:findHelp') {
       await context.sendActivity({ type: ActivityTypes.Message, text: 'Type your PIN code.' });
     } else if (/^\d{6}$/.test(text)) {
@@ -270,6 +274,21 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
     const answer = await call.press('781001');
     expect(spoken(answer)).toContain('Guwahati One Stop Centre, 0 3 6 1 2 3 4 5 6 7 8.');
     expect(spoken(answer)).toContain('7 8 1 0 0 1');
+  });
+
+  it('a menu longer than 8 is read 7 at a time, 8 for the next ones, wrapping round', async () => {
+    const call = await Call.through(bridge, ['3']);
+    const first = spoken(await call.press('5'));
+    expect(first).toContain('Pick your district. | District 1 | Press 1.');
+    expect(first).toContain('District 7 | Press 7. | For more choices, press 8.');
+    expect(first).not.toContain('District 8');
+    const second = spoken(await call.press('8'));
+    expect(second).toMatch(/^District 8 \| Press 1\. \| District 9 \| Press 2\. \| District 10 \| Press 3\. \| For more choices, press 8\./);
+    expect(spoken(await call.press('9'))).toBe(second);
+    expect(spoken(await call.press('4'))).toContain(i18n.t('en', 'ivr:invalidKey'));
+    expect(spoken(await call.press('8'))).toMatch(/^District 1 \| Press 1\./);
+    await call.press('8');
+    expect(spoken(await call.press('2'))).toContain('You said: district:9');
   });
 
   it('Hindi and English callers can speak instead of pressing keys', async () => {

@@ -15,7 +15,7 @@ function callStoreContract(name: string, make: () => CallStore) {
     });
 
     it('reads back what it kept, plan included', async () => {
-      const state = { ...newCallState(), step: 'menu' as const, lang: 'hi' as const, options: ['menu:report', 'cmd:human'], misses: 1,
+      const state = { ...newCallState(), step: 'menu' as const, lang: 'hi' as const, options: [{ title: 'Report', value: 'menu:report' }, { title: 'Talk to a person', value: 'cmd:human' }], offset: 0, misses: 1,
         lastPlan: { speak: [{ kind: 'say' as const, text: 'नमस्ते', lang: 'hi' as const }], next: { kind: 'gather' as const, keys: 'one' as const } } };
       await store.set('CA1', state);
       expect(await store.get('CA1')).toEqual(state);
