@@ -51,7 +51,11 @@ export function parseImportFile(fileName: string, content: string, gazetteer: Ga
   for (const { line, value } of rows) {
     const parsed = serviceSchema.safeParse(withCanonicalDistrict(value, gazetteer));
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ line, message: `${issue.path.join('.') || 'row'}: ${issue.message}` });
+      // A field the CSV reader already reported on this line (e.g. verified: "maybe") is not reported twice.
+      const reported = new Set(problems.filter((p) => p.line === line).map((p) => p.message.split(':')[0]));
+      for (const issue of parsed.error.issues) {
+        if (!reported.has(String(issue.path[0]))) problems.push({ line, message: `${issue.path.join('.') || 'row'}: ${issue.message}` });
+      }
       continue;
     }
     const entry = parsed.data;

@@ -65,6 +65,12 @@ describe('import file: CSV', () => {
     expect(parseImportFile('a.xlsx', 'x', gazetteer, now).ok).toBe(false);
   });
 
+  it('reports a field the CSV reader rejected once, not again from the schema', () => {
+    const row = csvRows[1].replace('children', 'kids').replace('test fixture,false', 'test fixture,maybe');
+    const result = parseImportFile('a.csv', `${csvHeader}\n${row}\n`, gazetteer, now);
+    expect(!result.ok && result.problems.map((p) => p.message.split(':')[0])).toEqual(['serves', 'verified']);
+  });
+
   it('requires verifiedAt on a verified row', () => {
     const result = parseImportFile('a.csv', `${csvHeader}\n${csvRows[0].replace(',2026-12-01', ',')}\n`, gazetteer, now);
     expect(!result.ok && result.problems).toEqual([{ line: 2, message: expect.stringMatching(/^verifiedAt: .*says when/) }]);
