@@ -8,7 +8,7 @@ import { loadGazetteer } from '../services/directory/gazetteer';
 import { parseImportFile } from '../services/directory/importFile';
 import { RedisServiceListStore } from '../services/directory/redisStore';
 import { createLogger } from '../services/logger';
-import { createRedis } from '../services/redis';
+import { createRedis, untilReady } from '../services/redis';
 
 async function main(args: string[]): Promise<number> {
   const file = args[0];
@@ -37,6 +37,10 @@ async function main(args: string[]): Promise<number> {
   }
   const redis = createRedis(config.REDIS_URL, 'directory-import', createLogger({ level: config.LOG_LEVEL }));
   try {
+    if (!(await untilReady(redis))) {
+      console.error('Redis does not answer at REDIS_URL; nothing imported');
+      return 1;
+    }
     const version = await new RedisServiceListStore(redis, config.REDIS_KEY_PREFIX).replace(result.list);
     console.log(`${provenance.count} services imported from ${provenance.source} (sha256 ${provenance.sha256.slice(0, 12)}…), directory version ${version}`);
     return 0;
