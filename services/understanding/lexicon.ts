@@ -31,8 +31,23 @@ interface Phrase {
   words: WordPattern[];
 }
 
-/** Longest stem tried when looking a word up by prefix; longer stems are not written in the lexicons. */
-const MAX_STEM = 16;
+interface StemNode {
+  next: Map<string, StemNode>;
+  phrases?: Phrase[];
+}
+
+function stemNode(root: StemNode, key: string): StemNode {
+  let node = root;
+  for (const ch of key.split('')) {
+    let child = node.next.get(ch);
+    if (!child) {
+      child = { next: new Map() };
+      node.next.set(ch, child);
+    }
+    node = child;
+  }
+  return node;
+}
 
 function compileWord(word: string): WordPattern {
   const prefix = word.endsWith('*');
@@ -42,7 +57,8 @@ function compileWord(word: string): WordPattern {
 /** All lexicons compiled into two hash indexes keyed by a phrase's first word: lookups are O(word length). */
 export class PhraseMatcher {
   private readonly exact = new Map<string, Phrase[]>();
-  private readonly byPrefix = new Map<string, Phrase[]>();
+  /** Stems in a character trie: one walk along a word finds every stem it starts with, without slicing. */
+  private readonly stems: StemNode = { next: new Map() };
 
   constructor(signals: Iterable<[string, string[]]>) {
     for (const [signal, phrases] of signals) {
@@ -55,10 +71,12 @@ export class PhraseMatcher {
   private add(signal: string, phrase: string): void {
     const words = phrase.trim().split(/\s+/).map(compileWord).filter((w) => w.key.length > 0);
     if (words.length === 0) return;
-    const index = words[0].prefix ? this.byPrefix : this.exact;
-    const list = index.get(words[0].key) ?? [];
-    list.push({ signal, words });
-    index.set(words[0].key, list);
+    if (words[0].prefix) {
+      const node = stemNode(this.stems, words[0].key);
+      node.phrases = [...(node.phrases ?? []), { signal, words }];
+      return;
+    }
+    this.exact.set(words[0].key, [...(this.exact.get(words[0].key) ?? []), { signal, words }]);
   }
 
   /** Every phrase found in the tokens (overlaps included). */
@@ -67,8 +85,11 @@ export class PhraseMatcher {
     for (let i = 0; i < tokens.length; i++) {
       const key = tokens[i].key;
       this.tryAll(this.exact.get(key), tokens, i, hits);
-      const longest = Math.min(key.length, MAX_STEM);
-      for (let len = 1; len <= longest; len++) this.tryAll(this.byPrefix.get(key.slice(0, len)), tokens, i, hits);
+      let node: StemNode | undefined = this.stems;
+      for (let c = 0; c < key.length && node; c++) {
+        node = node.next.get(key[c]);
+        if (node) this.tryAll(node.phrases, tokens, i, hits);
+      }
     }
     return hits;
   }

@@ -33,8 +33,18 @@ export function normalise(text: string): string {
  * ee/i, oo/u/o, w/v, y/i, z/j) collapsed into one skeleton.
  */
 export function matchKey(token: string): string {
-  return /[a-z]/.test(token) ? foldLatin(token) : foldNative(token);
+  let key = foldCache.get(token);
+  if (key === undefined) {
+    key = /[a-z]/.test(token) ? foldLatin(token) : foldNative(token);
+    if (foldCache.size >= FOLD_CACHE_LIMIT) foldCache.clear();
+    foldCache.set(token, key);
+  }
+  return key;
 }
+
+/** Words repeat across messages, folding them is most of the work: remember recent ones (bounded). */
+const FOLD_CACHE_LIMIT = 50_000;
+const foldCache = new Map<string, string>();
 
 function foldNative(token: string): string {
   return token
