@@ -79,18 +79,20 @@ export class ServiceIndex {
     const best: NearbyService[] = [];
     const [row, col] = gridCell(point);
     const maxRing = Math.max(ROWS, COLS);
+    // One visitor per query (not per ring): this loop is the hot path of every "nearest" answer.
+    const visit = (service: ServiceEntry): void => {
+      if (!matches(service, filter)) return;
+      const distanceKm = haversineKm(point, service.coordinates as GeoPoint);
+      if (best.length === limit && distanceKm >= best[best.length - 1].distanceKm) return;
+      let at = best.length;
+      while (at > 0 && best[at - 1].distanceKm > distanceKm) at--;
+      best.splice(at, 0, { service, distanceKm });
+      if (best.length > limit) best.pop();
+    };
     for (let ring = 0; ring <= maxRing; ring++) {
       // Every point in ring r is at least (r - 1) whole cells away from the query's cell.
       if (best.length === limit && (ring - 1) * MIN_KM_PER_CELL > best[best.length - 1].distanceKm) break;
-      this.visitRing(row, col, ring, (service) => {
-        if (!matches(service, filter)) return;
-        const distanceKm = haversineKm(point, service.coordinates as GeoPoint);
-        if (best.length === limit && distanceKm >= best[best.length - 1].distanceKm) return;
-        let at = best.length;
-        while (at > 0 && best[at - 1].distanceKm > distanceKm) at--;
-        best.splice(at, 0, { service, distanceKm });
-        if (best.length > limit) best.pop();
-      });
+      this.visitRing(row, col, ring, visit);
     }
     return best;
   }
