@@ -20,7 +20,8 @@ export class Voice {
     for (const part of parts) {
       for (const line of this.lines(lang, part)) {
         if (lang !== 'as') {
-          out.push({ kind: 'say', text: line, lang, ...('slow' in part && part.slow ? { slow: true } : {}) });
+          const text = plainForVoice(line);
+          if (text) out.push({ kind: 'say', text, lang, ...('slow' in part && part.slow ? { slow: true } : {}) });
           continue;
         }
         const path = 'key' in part ? this.audio.forKey(`ivr.${part.key}`) : this.audio.forText(line);
@@ -33,9 +34,17 @@ export class Voice {
     return out;
   }
 
-  /** Each line separately: the bot joins sentences with newlines, and each has its own audio. */
+  /**
+   * Each line separately: the bot joins sentences with newlines, and each has its own audio. A line
+   * with a link (a map) is left out: a caller cannot follow it, and a voice spelling it out helps nobody.
+   */
   private lines(lang: Lang, part: Part): string[] {
     const text = 'key' in part ? this.i18n.t(lang, `ivr:${part.key}`) : part.text;
-    return text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+    return text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0 && !/https?:\/\//i.test(l));
   }
+}
+
+/** Chat formatting a voice would read out or stumble on: *bold*, _italics_, `code`, emoji. */
+export function plainForVoice(line: string): string {
+  return line.replace(/[*_~`]/g, '').replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, '').replace(/\s{2,}/g, ' ').trim();
 }

@@ -48,7 +48,7 @@ const tinyBot = {
     } else if (/^\d{6}$/.test(text)) {
       await context.sendActivity({
         type: ActivityTypes.Message,
-        text: `Nearest centre for ${text}: Guwahati One Stop Centre, 0361 2345678.`,
+        text: `Nearest centre for ${text}: *Guwahati One Stop Centre*, 0361 2345678.\nMap: https://www.openstreetmap.org/?mlat=26.1&mlon=91.7\n⚠️ Not checked yet.`,
         suggestedActions: { to: [], actions: [{ type: 'imBack', title: 'Main menu', value: 'cmd:menu' }] },
       });
     } else if (text === 'menu:report') {
@@ -274,6 +274,8 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
     const answer = await call.press('781001');
     expect(spoken(answer)).toContain('Guwahati One Stop Centre, 0 3 6 1 2 3 4 5 6 7 8.');
     expect(spoken(answer)).toContain('7 8 1 0 0 1');
+    expect(spoken(answer)).toContain(' | Not checked yet. | ');
+    expect(spoken(answer)).not.toMatch(/openstreetmap|\*|⚠/);
   });
 
   it('a menu longer than 8 is read 7 at a time, 8 for the next ones, wrapping round', async () => {

@@ -1,6 +1,7 @@
 import { MemoryCallStore, RedisCallStore, newCallState, type CallStore } from '../../bridges/ivr/callState';
 import { callerPseudonym } from '../../bridges/ivr/IvrAdapter';
 import { spokenDigits } from '../../bridges/ivr/plan';
+import { plainForVoice } from '../../bridges/ivr/voice';
 import { openTestRedis, type TestRedis } from '../support/redis';
 
 function callStoreContract(name: string, make: () => CallStore) {
@@ -85,5 +86,12 @@ describe('caller pseudonym', () => {
 describe('spoken digits', () => {
   it('reads numbers of three digits or more digit by digit, leaving menu keys alone', () => {
     expect(spokenDigits('Dial 112 or 1098. Press 1.')).toBe('Dial 1 1 2 or 1 0 9 8. Press 1.');
+  });
+});
+
+describe('plain text for a voice', () => {
+  it('drops chat formatting and emoji, keeping the words', () => {
+    expect(plainForVoice('⚠️ *One Stop Centre*, _Barpeta_ 👩‍👧')).toBe('One Stop Centre, Barpeta');
+    expect(plainForVoice('বিপদত আছা নেকি? 112')).toBe('বিপদত আছা নেকি? 112');
   });
 });
