@@ -10,9 +10,9 @@ import { langOf } from '../../bots/state';
 import { LANGUAGES, isLang, type Lang, type Translator } from '../../services/i18n';
 import type { Logger } from '../../services/logger';
 import { GraphSendError, type GraphClient } from './graphClient';
-import type { GraphMessage } from './graphMessages';
 import type { WhatsAppIdentity } from './identity';
-import { renderActivity, type RenderLabels } from './render';
+import { LIMITS, type GraphMessage } from './graphMessages';
+import { choicesOf, renderActivity, renderChoicePage, type Choice, type RenderLabels } from './render';
 import type { WhatsAppStore } from './store';
 import type { WhatsAppMetrics } from './whatsappMetrics';
 
@@ -128,23 +128,39 @@ export class WhatsAppAdapter extends BotAdapter {
     throw new Error('WhatsApp messages cannot be deleted by the sender');
   }
 
+  /** The next page of the last long list of choices, when the user taps its "more" row. */
+  async sendChoicePage(userId: string, offset: number): Promise<void> {
+    const recipient = await this.recipient(userId);
+    const choices = JSON.parse(recipient.choices ?? '[]') as Choice[];
+    if (offset >= choices.length) return;
+    const labels = this.labels(recipient.lang);
+    await this.send(recipient.number, renderChoicePage(choices, offset, labels.moreChoices, labels));
+  }
+
   private async deliver(userId: string, activity: Partial<Activity>, turnLang?: Lang): Promise<string> {
-    const { store, identity, i18n } = this.opts;
+    const recipient = await this.recipient(userId, baseLanguage(activity.locale) ?? turnLang);
+    const choices = choicesOf(activity);
+    if (choices.length > LIMITS.rows) await this.opts.store.remember(userId, 'choices', JSON.stringify(choices));
+    let wamid = '';
+    for (const message of renderActivity(activity, this.labels(recipient.lang))) wamid = await this.send(recipient.number, message);
+    return wamid;
+  }
+
+  /** Whom to send to and in which language; outside the 24-hour window, the template path (which throws). */
+  private async recipient(userId: string, stated?: Lang): Promise<{ number: string; lang: Lang; choices?: string }> {
+    const { store, identity } = this.opts;
     const contact = await store.contact(userId);
     if (!contact) throw this.failure(new GraphSendError('rejected', 'no WhatsApp number is kept for this user any more'));
-    const stated = baseLanguage(activity.locale) ?? turnLang;
-    if (stated && stated !== contact.language) await store.rememberLanguage(userId, stated);
+    if (stated && stated !== contact.language) await store.remember(userId, 'language', stated);
     const lang = stated ?? baseLanguage(contact.language) ?? 'en';
     const number = identity.openNumber(contact.sealedNumber);
     if (this.now() - contact.lastInboundAt > SERVICE_WINDOW_MS) return this.reengage(number, lang);
-    const labels: RenderLabels = {
-      listButton: i18n.t(lang, 'whatsapp:listButton'),
-      chooseBody: i18n.t(lang, 'whatsapp:chooseBody'),
-      moreChoices: i18n.t(lang, 'whatsapp:moreChoices'),
-    };
-    let wamid = '';
-    for (const message of renderActivity(activity, labels)) wamid = await this.send(number, message);
-    return wamid;
+    return { number, lang, choices: contact.choices };
+  }
+
+  private labels(lang: Lang): RenderLabels {
+    const t = (key: string) => this.opts.i18n.t(lang, `whatsapp:${key}`);
+    return { listButton: t('listButton'), chooseBody: t('chooseBody'), moreChoices: t('moreChoices'), moreRow: t('moreRow') };
   }
 
   /**

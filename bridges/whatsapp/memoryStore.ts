@@ -30,6 +30,7 @@ export class MemoryWhatsAppStore implements WhatsAppStore {
       sealedNumber,
       lastInboundAt: Math.max(known?.lastInboundAt ?? 0, message.sentAt),
       language: known?.language,
+      choices: known?.choices,
       expiresAt: this.now() + CONTACT_TTL_SECONDS * 1000,
     });
     if (!this.scheduled.has(message.userId)) {
@@ -81,13 +82,13 @@ export class MemoryWhatsAppStore implements WhatsAppStore {
   async contact(userId: string): Promise<Contact | null> {
     const found = this.contacts.get(userId);
     if (!found || found.expiresAt <= this.now()) return null;
-    const { sealedNumber, lastInboundAt, language } = found;
-    return { sealedNumber, lastInboundAt, language };
+    const { sealedNumber, lastInboundAt, language, choices } = found;
+    return { sealedNumber, lastInboundAt, language, choices };
   }
 
-  async rememberLanguage(userId: string, language: string): Promise<void> {
+  async remember(userId: string, what: 'language' | 'choices', value: string): Promise<void> {
     const found = this.contacts.get(userId);
-    if (found) found.language = language;
+    if (found) found[what] = value;
   }
 
   async close(): Promise<void> {

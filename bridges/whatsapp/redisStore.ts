@@ -72,12 +72,12 @@ return 1
 `);
 
 /**
- * Notes the language the bot speaks to a user in, only while their contact exists (never
- * re-creating one whose number has expired).
- * KEYS[1] contact:{userId}  ARGV[1] language
+ * Sets one field of a user's contact, only while it exists (never re-creating one whose number
+ * has expired).
+ * KEYS[1] contact:{userId}  ARGV[1] field (l = language, c = choices JSON)  ARGV[2] value
  */
-const REMEMBER_LANGUAGE = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'l', ARGV[1]) end
+const REMEMBER = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 return 1
 `);
 
@@ -180,11 +180,11 @@ export class RedisWhatsAppStore implements WhatsAppStore {
   async contact(userId: string): Promise<Contact | null> {
     const fields = await this.redis.hgetall(this.key('contact', userId));
     if (!fields.n) return null;
-    return { sealedNumber: fields.n, lastInboundAt: Number(fields.t ?? 0), language: fields.l };
+    return { sealedNumber: fields.n, lastInboundAt: Number(fields.t ?? 0), language: fields.l, choices: fields.c };
   }
 
-  async rememberLanguage(userId: string, language: string): Promise<void> {
-    await REMEMBER_LANGUAGE.run(this.redis, [this.key('contact', userId)], [language]);
+  async remember(userId: string, what: 'language' | 'choices', value: string): Promise<void> {
+    await REMEMBER.run(this.redis, [this.key('contact', userId)], [what === 'language' ? 'l' : 'c', value]);
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,8 @@ export interface Contact {
   lastInboundAt: number;
   /** The language the bot last spoke to them in, for the bridge's own few sentences. */
   language?: string;
+  /** The last list of more than 10 choices offered (JSON), for its later pages. */
+  choices?: string;
 }
 
 /** A replayed webhook is answered again but stored only once; Meta retries for days. */
@@ -51,7 +53,8 @@ export interface WhatsAppStore {
   /** Gives the user back once nothing waits; false when a message arrived meanwhile (keep going). */
   release(claim: UserClaim): Promise<boolean>;
   contact(userId: string): Promise<Contact | null>;
-  rememberLanguage(userId: string, language: string): Promise<void>;
+  /** Notes the language or the long list of choices of a known contact (never re-creating an expired one). */
+  remember(userId: string, what: 'language' | 'choices', value: string): Promise<void>;
   /** Wakes blocked claims and closes the store's own connections. */
   close(): Promise<void>;
 }

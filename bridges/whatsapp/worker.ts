@@ -7,6 +7,7 @@ import type { WhatsAppAdapter } from './adapter';
 import { GraphSendError, type SendFailure } from './graphClient';
 import { asksToDeleteChat } from './deleteChat';
 import { toActivity } from './inboundActivity';
+import { moreOffset } from './render';
 import type { QueuedMessage, UserClaim, WhatsAppStore } from './store';
 import type { InboundMessage } from './webhookPayload';
 import type { WhatsAppMetrics } from './whatsappMetrics';
@@ -148,6 +149,8 @@ export class WhatsAppWorker {
     // A picture may show abuse: it is never fetched; the user is told why and where to report.
     if (content.kind === 'media') return this.opts.adapter.sendNotice(message.userId, 'whatsapp:mediaRefused');
     if (content.kind === 'text' && asksToDeleteChat(content.text)) return this.opts.adapter.sendNotice(message.userId, 'whatsapp:deleteChat');
+    const more = content.kind === 'choice' ? moreOffset(content.value) : undefined;
+    if (more !== undefined) return this.opts.adapter.sendChoicePage(message.userId, more);
     const activity = toActivity({ ...message, content }, this.opts.botId);
     await this.opts.adapter.processActivity(activity, (context) => this.opts.bot.run(context));
   }

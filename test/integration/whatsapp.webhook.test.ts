@@ -192,7 +192,7 @@ describe('WhatsApp webhook with real Redis and a loopback Graph API', () => {
       const number = newNumber();
       await post(h.url, textWebhook(number, 'hello'));
       await graph.waitForSent(1);
-      await h.bridge.store.rememberLanguage(h.bot.seen[h.bot.seen.length - 1].from!.id, 'hi');
+      await h.bridge.store.remember(h.bot.seen[h.bot.seen.length - 1].from!.id, 'language', 'hi');
       await post(h.url, textWebhook(number, 'चैट कैसे डिलीट करें?'));
       await post(h.url, textWebhook(number, 'delete chat, he reads my phone'));
       const [, steps, passedOn] = await graph.waitForSent(3);
@@ -241,6 +241,24 @@ describe('WhatsApp webhook with real Redis and a loopback Graph API', () => {
         interactive: { type: 'button', body: { text: 'Shall I?' }, action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }, { type: 'reply', reply: { id: 'no', title: 'No' } }] } },
       });
       expect(graph.requests.length).toBe(2);
+    });
+  });
+
+  describe('more than 10 choices', () => {
+    it('shows 9 and a "more" row; tapping it brings the next page from the bridge, not the bot', async () => {
+      const number = newNumber();
+      await post(h.url, textWebhook(number, 'districts'));
+      const [first] = await graph.waitForSent(1);
+      type List = { interactive: { action: { sections: { rows: { id: string; title: string }[] }[] } } };
+      const firstRows = (first.body as unknown as List).interactive.action.sections[0].rows;
+      expect(firstRows).toHaveLength(10);
+      expect(firstRows[9].title).toBe('More…');
+      const seenBefore = h.bot.seen.length;
+      await post(h.url, messageWebhook(number, 'interactive', { interactive: { type: 'list_reply', list_reply: { id: firstRows[9].id, title: 'More…' } } }));
+      const [, second] = await graph.waitForSent(2);
+      const secondRows = (second.body as unknown as List).interactive.action.sections[0].rows;
+      expect(secondRows.map((r) => r.id)).toEqual(['district:10', 'district:11', 'district:12', 'district:13', 'district:14', 'district:15']);
+      expect(h.bot.seen.length).toBe(seenBefore);
     });
   });
 
@@ -306,7 +324,7 @@ describe('WhatsApp 24-hour window with a re-engagement template', () => {
       await post(h.url, textWebhook(number, 'old', { sentAt: Date.now() - 30 * 3600 * 1000 }));
       await graph.waitForSent(1); // the bot's in-turn answer became the template
       const userId = h.bot.seen[0].from!.id;
-      await h.bridge.store.rememberLanguage(userId, 'as');
+      await h.bridge.store.remember(userId, 'language', 'as');
       const attempt = h.bridge.adapter.continueConversation(
         { channelId: 'whatsapp', user: { id: userId, name: '' }, bot: { id: PHONE_NUMBER_ID, name: '' }, conversation: { id: userId, name: '', isGroup: false, conversationType: 'personal' } },
         async (context) => {

@@ -18,7 +18,7 @@ export const VERIFY_TOKEN = 'test-verify-token';
 export const ACCESS_TOKEN = 'EAAtest-access-token';
 export const i18n = createI18n();
 
-/** A tiny bot: echoes text, answers a location, offers choices on "menu" / "yesno". Slow on "slow…", throws on "boom". */
+/** A tiny bot: echoes text, answers a location, offers choices on "menu" / "yesno" / "districts". Slow on "slow…", throws on "boom". */
 export class TinyBot extends ActivityHandler {
   readonly seen: Partial<Activity>[] = [];
   constructor() {
@@ -30,6 +30,8 @@ export class TinyBot extends ActivityHandler {
       if (geo) await context.sendActivity(`at ${geo.latitude},${geo.longitude}`);
       else if (activity.text === 'menu') {
         await context.sendActivity(MessageFactory.suggestedActions(['Report a worry', 'Find help near me', 'I am a teacher', 'Talk to a person', 'Emergency numbers'].map((t, i) => ({ type: 'imBack', title: t, value: `menu:${i}` })), 'What would you like to do?'));
+      } else if (activity.text === 'districts') {
+        await context.sendActivity(MessageFactory.suggestedActions(Array.from({ length: 15 }, (_, i) => ({ type: 'imBack', title: `District ${i + 1}`, value: `district:${i + 1}` })), 'Which district?'));
       } else if (activity.text === 'yesno') {
         await context.sendActivity(MessageFactory.suggestedActions([{ type: 'imBack', title: 'Yes', value: 'yes' }, { type: 'imBack', title: 'No', value: 'no' }], 'Shall I?'));
       } else {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import type { Activity, CardAction } from 'botbuilder';
 import { LIMITS, type GraphMessage, type Interactive } from '../../bridges/whatsapp/graphMessages';
-import { renderActivity, type RenderLabels } from '../../bridges/whatsapp/render';
+import { choicesOf, moreOffset, renderActivity, renderChoicePage, type RenderLabels } from '../../bridges/whatsapp/render';
 import { fitTitle, splitText, uniqueTitles } from '../../bridges/whatsapp/textLimits';
 
-const labels: RenderLabels = { listButton: 'Choose', chooseBody: 'Please choose one:', moreChoices: 'More choices:' };
+const labels: RenderLabels = { listButton: 'Choose', chooseBody: 'Please choose one:', moreChoices: 'More choices:', moreRow: 'More…' };
 const imBack = (title: string, value = title): CardAction => ({ type: 'imBack', title, value });
 const withActions = (text: string, actions: CardAction[]): Partial<Activity> => ({ type: 'message', text, suggestedActions: { to: [], actions } });
 
@@ -112,14 +112,25 @@ describe('renderActivity', () => {
     expect(rows[1]).toEqual({ id: 'cmd:emergency', title: 'জৰুৰী নম্বৰ' });
   });
 
-  it('pages more than 10 choices into lists of at most 10 rows', () => {
+  it('pages more than 10 choices with a "more" row whose pages together offer every choice once', () => {
     const actions = Array.from({ length: 23 }, (_, i) => imBack(`District ${i + 1}`, `district:${i + 1}`));
-    const messages = renderActivity(withActions('Which district?', actions), labels);
-    expect(messages).toHaveLength(3);
-    const bodies = messages.map((m) => (m.type === 'interactive' ? m.interactive.body.text : ''));
-    expect(bodies).toEqual(['Which district?', 'More choices:', 'More choices:']);
-    const ids = messages.flatMap((m) => (m.type === 'interactive' && m.interactive.type === 'list' ? m.interactive.action.sections[0].rows.map((r) => r.id) : []));
-    expect(ids).toEqual(actions.map((a) => a.value));
+    const rowIds = (m: GraphMessage) => (m.type === 'interactive' && m.interactive.type === 'list' ? m.interactive.action.sections[0].rows.map((r) => r.id) : []);
+    const [first, ...others] = renderActivity(withActions('Which district?', actions), labels);
+    expect(others).toEqual([]);
+    const offered: string[] = [];
+    let page = first;
+    for (;;) {
+      const ids = rowIds(page);
+      expect(ids.length).toBeLessThanOrEqual(10);
+      const more = moreOffset(ids[ids.length - 1]);
+      if (more === undefined) {
+        offered.push(...ids);
+        break;
+      }
+      offered.push(...ids.slice(0, -1));
+      page = renderChoicePage(choicesOf(withActions('', actions)), more, labels.moreChoices, labels);
+    }
+    expect(offered).toEqual(actions.map((a) => a.value));
   });
 
   it('sends text over 1,024 characters first, keeping its end as the body of the choice', () => {

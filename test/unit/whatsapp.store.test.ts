@@ -84,12 +84,13 @@ describe.each(implementations)('WhatsAppStore (%s)', (_name, make) => {
     expect(texts((await store.head(claim))?.message)).toBe('fine');
   });
 
-  it('keeps the sealed number and the latest message time, and a language only for a known contact', async () => {
+  it('keeps the sealed number and the latest message time, and a language or choices only for a known contact', async () => {
     await store.append(msg('u7', 'later', 2_000), 'sealed-1');
     await store.append(msg('u7', 'earlier, delivered late', 1_000), 'sealed-2');
-    await store.rememberLanguage('u7', 'as');
-    await store.rememberLanguage('nobody', 'hi');
-    expect(await store.contact('u7')).toEqual({ sealedNumber: 'sealed-2', lastInboundAt: 2_000, language: 'as' });
+    await store.remember('u7', 'language', 'as');
+    await store.remember('u7', 'choices', '[{"title":"A","value":"a"}]');
+    await store.remember('nobody', 'language', 'hi');
+    expect(await store.contact('u7')).toEqual({ sealedNumber: 'sealed-2', lastInboundAt: 2_000, language: 'as', choices: '[{"title":"A","value":"a"}]' });
     expect(await store.contact('nobody')).toBeNull();
   });
 });
