@@ -3,7 +3,7 @@ import type { ConsoleKv } from './kv';
 
 /** What a console user did; never a message's text. */
 export type AuditAction =
-  | 'login' | 'login-refused' | 'logout' | 'claim' | 'open-chat' | 'send' | 'transfer' | 'close' | 'view-audit';
+  | 'login' | 'login-refused' | 'logout' | 'claim' | 'open-chat' | 'send' | 'note' | 'transfer' | 'close' | 'view-audit';
 
 export interface AuditEntry {
   at: number;
@@ -30,7 +30,7 @@ export class AuditLog {
     const entry: Record<string, string> = { actor, action };
     if (chatId) entry.chatId = chatId;
     if (detail) entry.detail = detail;
-    await this.kv.append(LOG, entry, at, at - this.retentionMs);
+    await this.kv.append(LOG, entry, at, this.retentionMs);
     this.logger.info({ audit: { actor, action, chatId, detail } }, 'console audit');
   }
 

@@ -5,6 +5,7 @@ import { BadRequest, readJsonObject } from '../services/http/body';
 import { route, sendJson } from '../services/http/server';
 import { isLang } from '../services/i18n';
 import { authenticate, ownChat, requireSupervisor, type Caller, type ConsoleContext } from './context';
+import { MAX_NOTE_CHARS } from './notes';
 import { chatView, messageView, queueRow } from './views';
 
 /** How a counsellor closes a chat: what became of it, for the case record and the figures. */
@@ -87,8 +88,8 @@ export function registerChatRoutes(server: Server, ctx: ConsoleContext, clock: (
   server.get('/console/api/chats/:id', read(async (caller, req, res) => {
     const chat = await ownChat(ctx, caller, chatId(req));
     await ctx.audit.record(caller.account.username, 'open-chat', chat.id);
-    const messages = await ctx.handoff.messages(chat.id);
-    sendJson(res, 200, { chat: chatView(chat, clock()), messages: messages.map(messageView) });
+    const [messages, notes] = await Promise.all([ctx.handoff.messages(chat.id), ctx.notes.list(chat.id)]);
+    sendJson(res, 200, { chat: chatView(chat, clock()), messages: messages.map(messageView), notes });
   }));
 
   server.get('/console/api/chats/:id/messages', read(async (caller, req, res) => {
@@ -109,6 +110,17 @@ export function registerChatRoutes(server: Server, ctx: ConsoleContext, clock: (
     if (!stored) throw new BadRequest(409, 'this chat is no longer active');
     await ctx.audit.record(caller.account.username, 'send', id);
     sendJson(res, 200, { message: messageView(stored) });
+  }));
+
+  server.post('/console/api/chats/:id/notes', change(async (caller, req, res) => {
+    const id = chatId(req);
+    const body = await readJsonObject(req, CHANGE_BODY_BYTES);
+    const text = typeof body.text === 'string' ? body.text.trim() : '';
+    if (text.length === 0 || text.length > MAX_NOTE_CHARS) throw new BadRequest(400, `text must be 1-${MAX_NOTE_CHARS} characters`);
+    await ownChat(ctx, caller, id);
+    const note = await ctx.notes.add(id, caller.account.username, text);
+    await ctx.audit.record(caller.account.username, 'note', id);
+    sendJson(res, 200, { note });
   }));
 
   server.post('/console/api/chats/:id/transfer', change(async (caller, req, res) => {

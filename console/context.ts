@@ -5,6 +5,7 @@ import type { Logger } from '../services/logger';
 import type { Account, AccountStore } from './accounts';
 import type { AuditLog } from './audit';
 import type { LoginGuard } from './loginGuard';
+import type { CaseNotes } from './notes';
 import { csrfMatches, type Session, type SessionStore } from './sessions';
 
 export const SESSION_COOKIE = 'sm_console';
@@ -16,6 +17,7 @@ export interface ConsoleContext {
   sessions: SessionStore;
   guard: LoginGuard;
   audit: AuditLog;
+  notes: CaseNotes;
   logger: Logger;
   /** Adds Secure to the cookie (the service is reached over https). */
   secureCookies: boolean;

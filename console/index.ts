@@ -10,6 +10,7 @@ import type { ConsoleContext } from './context';
 import { ConsoleEvents } from './events';
 import { consoleKeyPrefix, MemoryConsoleKv, RedisConsoleKv } from './kv';
 import { DEFAULT_LOGIN_LIMITS, LoginGuard, type LoginLimits } from './loginGuard';
+import { CaseNotes } from './notes';
 import { registerConsolePage } from './page';
 import { randomPassword } from './passwords';
 import { SessionStore, type SessionTimings } from './sessions';
@@ -48,6 +49,7 @@ export function registerConsole(server: Server, deps: ConsoleDeps): CounsellorCo
     sessions: new SessionStore(kv, deps.sessionSecret, deps.sessionTimings ?? DEFAULT_SESSION_TIMINGS, clock),
     guard: new LoginGuard(kv, deps.loginLimits ?? DEFAULT_LOGIN_LIMITS, clock),
     audit: new AuditLog(kv, deps.retentionMs, deps.logger.child({ component: 'console' }), clock),
+    notes: new CaseNotes(kv, deps.retentionMs, clock),
     logger: deps.logger,
     secureCookies: deps.secureCookies,
   };

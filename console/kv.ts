@@ -17,8 +17,8 @@ export interface ConsoleKv {
   /** true when the field was there. */
   hashDel(key: string, field: string): Promise<boolean>;
   hashAll<T>(key: string): Promise<T[]>;
-  /** Appends to an ordered log (stored with an `at` field), dropping entries older than `keepSinceMs` (a time in ms). */
-  append(key: string, entry: Record<string, string>, at: number, keepSinceMs: number): Promise<void>;
+  /** Appends to an ordered log (stored with an `at` field); entries and the log itself are kept for `keepMs`. */
+  append(key: string, entry: Record<string, string>, at: number, keepMs: number): Promise<void>;
   /** The newest `count` entries, newest first. */
   latest(key: string, count: number): Promise<Record<string, string>[]>;
 }
@@ -66,8 +66,14 @@ export class RedisConsoleKv implements ConsoleKv {
     return Object.values(await this.redis.hgetall(this.prefix + key)).map((raw) => JSON.parse(raw) as T);
   }
 
-  async append(key: string, entry: Record<string, string>, at: number, keepSinceMs: number): Promise<void> {
-    await this.redis.xadd(this.prefix + key, 'MINID', '~', String(Math.max(0, Math.floor(keepSinceMs))), '*', 'at', String(at), ...Object.entries(entry).flat());
+  async append(key: string, entry: Record<string, string>, at: number, keepMs: number): Promise<void> {
+    // Stream ids are Redis's own clock: MINID trims entries older than keepMs by it; the key expires with its last entry.
+    const minId = String(Math.max(0, Date.now() - keepMs));
+    await this.redis
+      .multi()
+      .xadd(this.prefix + key, 'MINID', '~', minId, '*', 'at', String(at), ...Object.entries(entry).flat())
+      .pexpire(this.prefix + key, Math.ceil(keepMs))
+      .exec();
   }
 
   async latest(key: string, count: number): Promise<Record<string, string>[]> {
@@ -137,8 +143,8 @@ export class MemoryConsoleKv implements ConsoleKv {
     return [...(this.hashes.get(key)?.values() ?? [])].map((raw) => JSON.parse(raw) as T);
   }
 
-  async append(key: string, entry: Record<string, string>, at: number, keepSinceMs: number): Promise<void> {
-    const log = (this.logs.get(key) ?? []).filter((e) => e.at >= keepSinceMs);
+  async append(key: string, entry: Record<string, string>, at: number, keepMs: number): Promise<void> {
+    const log = (this.logs.get(key) ?? []).filter((e) => e.at >= at - keepMs);
     log.push({ at, entry: { at: String(at), ...entry } });
     this.logs.set(key, log);
   }

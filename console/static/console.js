@@ -180,6 +180,7 @@
       $('transcript').textContent = '';
       showChat(r.data.chat);
       appendMessages(r.data.messages);
+      renderNotes(r.data.notes);
       renderMine();
       $('messageText').focus();
     });
@@ -195,7 +196,7 @@
   }
 
   function setLive(live, why) {
-    Array.prototype.forEach.call(document.querySelectorAll('#chat form button, #chat form textarea, #chat form select'), function (c) { c.disabled = !live; });
+    Array.prototype.forEach.call(document.querySelectorAll('#sendForm *, #transferForm *, #closeForm *'), function (c) { c.disabled = !live; });
     $('chatError').textContent = why;
   }
 
@@ -217,6 +218,26 @@
     });
     list.scrollTop = list.scrollHeight;
   }
+
+  function renderNotes(notes) {
+    var list = $('notes');
+    list.textContent = '';
+    notes.forEach(function (n) { list.appendChild(noteItem(n)); });
+  }
+
+  function noteItem(n) { return el('li', '', clock(n.at) + ' · ' + n.author + ': ' + n.text); }
+
+  $('noteForm').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var text = $('noteText').value.trim();
+    if (!text || !state.open) return;
+    var id = state.open;
+    api('POST', 'chats/' + encodeURIComponent(id) + '/notes', { text: text }).then(function (r) {
+      if (!r.ok) { $('chatError').textContent = r.data.error || 'Note not saved.'; return; }
+      $('noteText').value = '';
+      if (state.open === id) $('notes').appendChild(noteItem(r.data.note));
+    });
+  });
 
   function fetchNewMessages() {
     if (!state.open) return;

@@ -36,6 +36,7 @@ describe('the console in Chromium', () => {
     await page.fill('#password', PASSWORD);
     await page.keyboard.press('Enter');
     await page.waitForSelector('#workView:not([hidden])');
+    await rig.untilEventsFlow();
     await page.waitForSelector('#queueEmpty:not([hidden])');
 
     // a chat enters the queue after the page loaded: it must appear without a reload
@@ -65,6 +66,10 @@ describe('the console in Chromium', () => {
     await transcript.locator('li.msg.counsellor', { hasText: 'I am here with you.' }).waitFor();
     const delivered = await rig.handoff.takeDeliveries(chatId, 'bridge', 5000);
     expect(delivered?.filter((m) => m.from === 'counsellor').map((m) => m.text)).toEqual(['I am here with you.']);
+
+    await page.fill('#noteText', 'Call back after school.');
+    await page.click('#noteForm button');
+    await page.locator('#notes li', { hasText: 'asha: Call back after school.' }).waitFor();
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'console-live-chat.png') });

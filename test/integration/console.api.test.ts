@@ -225,6 +225,65 @@ describe('a chat from the queue to the end', () => {
   });
 });
 
+describe('private notes', () => {
+  it('are added by the chat\'s counsellor, read with the chat, and refused to others', async () => {
+    const chatId = await rig.queueChat();
+    await asha.post(`chats/${chatId}/claim`);
+    expect((await asha.post(`chats/${chatId}/notes`, { text: 'Child is at school; call CWC after 4pm.' })).status).toBe(200);
+    expect((await ravi.post(`chats/${chatId}/notes`, { text: 'not mine' })).status).toBe(403);
+    expect((await asha.post(`chats/${chatId}/notes`, { text: ' ' })).status).toBe(400);
+    await asha.post(`chats/${chatId}/close`, { disposition: 'callback-needed' });
+    const seen = await sup.json<{ notes: { author: string; text: string }[] }>(sup.get(`chats/${chatId}`));
+    expect(seen.notes.map((n) => [n.author, n.text])).toEqual([['asha', 'Child is at school; call CWC after 4pm.']]);
+    expect(rig.logs.text).not.toContain('call CWC');
+  });
+});
+
+/** A server-sent event stream, read until what arrived matches. */
+async function openEvents(client: ConsoleClient, lastEventId?: string) {
+  const abort = new AbortController();
+  const res = await fetch(`${client.baseUrl}/console/api/events`, {
+    headers: { cookie: client.cookie ?? '', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+    signal: abort.signal,
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const reader = res.body!.getReader();
+  let text = '';
+  return {
+    async until(match: (text: string) => boolean): Promise<string> {
+      while (!match(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += Buffer.from(value).toString('utf8');
+      }
+      return text;
+    },
+    close: () => abort.abort(),
+  };
+}
+
+describe('live events', () => {
+  it('streams queue changes (ids and types, no text) and replays what a reconnecting page missed', async () => {
+    expect((await rig.client().get('events')).status).toBe(401);
+    await rig.untilEventsFlow();
+    const live = await openEvents(asha);
+    await live.until((text) => text.startsWith('retry:'));
+    const chatId = await rig.queueChat({ summary: 'secret summary words' });
+    const seen = await live.until((text) => text.includes(`"type":"waiting","chatId":"${chatId}"`));
+    live.close();
+    expect(seen).not.toContain('secret summary words');
+    const firstId = new RegExp(`id: (\\S+)\\nevent: queue\\ndata: {"type":"waiting","chatId":"${chatId}"`).exec(seen)![1];
+
+    await asha.post(`chats/${chatId}/claim`);
+    const again = await openEvents(asha, firstId);
+    const replay = await again.until((text) => text.includes(`"type":"claimed","chatId":"${chatId}"`));
+    again.close();
+    expect(replay).not.toContain(`"type":"waiting","chatId":"${chatId}"`);
+    await asha.post(`chats/${chatId}/close`, { disposition: 'test' });
+  });
+});
+
 describe('the audit log', () => {
   it('records who opened which chat, and shows it to supervisors only', async () => {
     const chatId = await rig.queueChat();

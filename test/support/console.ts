@@ -68,6 +68,11 @@ export interface ConsoleRig {
   /** A waiting chat, as the bot would put one in the queue. */
   queueChat(overrides?: Parameters<typeof handoffRequest>[0]): Promise<string>;
   client(): ConsoleClient;
+  /**
+   * Queues throwaway chats until one's event comes through this instance's event reader (Redis's
+   * starts on the first subscription and reads only what follows): from then on events are live.
+   */
+  untilEventsFlow(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,6 +102,11 @@ export async function startConsoleRig(
     handoff, redis, keyPrefix: prefix, sessionSecret: 'test-secret-test-secret-test-secret!', retentionMs: timings.retentionMs,
     secureCookies: false, logger, clock: opts.clock, loginLimits: opts.loginLimits, sessionTimings: opts.sessionTimings,
   });
+  const queueChat = async (overrides?: Parameters<typeof handoffRequest>[0]): Promise<string> => {
+    const entered = await handoff.enqueue(handoffRequest(overrides));
+    await handoff.open(entered.chat.id);
+    return entered.chat.id;
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -107,12 +117,18 @@ export async function startConsoleRig(
     async addAccount(account) {
       await counsellorConsole.accounts.add({ role: 'counsellor', languages: ['as', 'en'], ...account }, PASSWORD);
     },
-    async queueChat(overrides) {
-      const entered = await handoff.enqueue(handoffRequest(overrides));
-      await handoff.open(entered.chat.id);
-      return entered.chat.id;
-    },
+    queueChat,
     client: () => new ConsoleClient(url),
+    async untilEventsFlow() {
+      for (let seen = false; !seen; ) {
+        const id = await queueChat();
+        seen = await new Promise<boolean>((resolve) => {
+          const stop = handoff.onEvent((e) => e.chatId === id && (stop(), resolve(true)));
+          setTimeout(() => (stop(), resolve(false)), 250);
+        });
+        await handoff.abandon((await handoff.get(id))!.conversationId);
+      }
+    },
     async stop() {
       counsellorConsole.close();
       await new Promise<void>((resolve) => {

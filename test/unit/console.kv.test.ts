@@ -40,7 +40,7 @@ function kvContract(name: string, open: () => Promise<{ kv: ConsoleKv; done(): P
     });
 
     it('gives the newest log entries first, each with its time', async () => {
-      for (let i = 1; i <= 4; i++) await kv.append('log', { n: String(i) }, 1000 * i, 0);
+      for (let i = 1; i <= 4; i++) await kv.append('log', { n: String(i) }, 1000 * i, 60_000);
       expect(await kv.latest('log', 3)).toEqual([
         { at: '4000', n: '4' },
         { at: '3000', n: '3' },
