@@ -5,6 +5,10 @@ import { configureAdapter } from './bots/configureAdapter';
 import { Replies } from './bots/replies';
 import { JOURNEY, UnavailableJourney } from './dialogs/journeys';
 import { TeacherGuideDialog } from './dialogs/TeacherGuideDialog';
+import { ReportDialog } from './dialogs/ReportDialog';
+import { ReportSubmitter } from './dialogs/report/submit';
+import { createCaseStore } from './services/cases';
+import { loadGazetteer } from './services/directory/gazetteer';
 import { FindHelpDialog } from './dialogs/FindHelpDialog';
 import { ConfigError, loadConfig, type Config } from './services/config';
 import { createHttpServer, route, sendJson, sendText } from './services/http/server';
@@ -51,8 +55,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const userState = new UserState(storage);
   const understanding = createUnderstanding({ azureEndpoint: config.AZURE_LANGUAGE_ENDPOINT, azureKey: config.AZURE_LANGUAGE_KEY, logger });
 
+  const caseStore = createCaseStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX, encryptionKey: config.CASE_ENCRYPTION_KEY, retentionDays: config.RETENTION_DAYS });
   const journeys = [
-    new UnavailableJourney(JOURNEY.report, replies),
+    new ReportDialog({ replies, i18n, places: loadGazetteer(), submitter: new ReportSubmitter(caseStore, logger) }),
     new FindHelpDialog(replies, createDirectory({ redis, keyPrefix: config.REDIS_KEY_PREFIX, logger })),
     new TeacherGuideDialog(replies, i18n),
     new UnavailableJourney(JOURNEY.counsellor, replies),

@@ -1,0 +1,66 @@
+import type { Replies } from '../../../bots/replies';
+import { AGE_BANDS, GENDERS, REPORTERS, WHEN } from '../../../services/cases/types';
+import { choiceStep } from '../choice';
+import type { Step } from '../types';
+
+/** A child telling about themselves gets the shortest path: no "when", no call-back number. */
+export const isChildReporter = (draft: { reporter?: string }) => draft.reporter === 'child';
+
+export const whoStep: Step = choiceStep({
+  id: 'who',
+  options: REPORTERS,
+  labels: 'who',
+  skip: (draft) => draft.reporterGiven === true,
+  apply: (turn, reporter) => {
+    turn.draft.reporter = reporter;
+  },
+});
+
+const DANGER = ['yes', 'no', 'notSure'] as const;
+
+/** Yes: the emergency answer at once (112, 1098, a person), and the case goes first in the queue. */
+export function dangerStep(replies: Replies): Step {
+  return choiceStep({
+    id: 'danger',
+    options: DANGER,
+    labels: 'danger',
+    async apply(turn, answer) {
+      turn.draft.dangerNow = answer === 'yes';
+      if (answer === 'yes') {
+        turn.draft.risk = 'high';
+        await replies.sendDangerAnswer(turn.context);
+        await turn.tell(turn.t('dangerGoOn'));
+      } else if (answer === 'notSure') {
+        await turn.tell(turn.t('dangerNotSure'));
+      }
+    },
+  });
+}
+
+export const ageStep: Step = choiceStep({
+  id: 'age',
+  options: AGE_BANDS,
+  labels: 'age',
+  apply: (turn, age) => {
+    turn.draft.age = age;
+  },
+});
+
+export const genderStep: Step = choiceStep({
+  id: 'gender',
+  options: GENDERS,
+  labels: 'gender',
+  apply: (turn, gender) => {
+    turn.draft.gender = gender;
+  },
+});
+
+export const whenStep: Step = choiceStep({
+  id: 'when',
+  options: WHEN,
+  labels: 'when',
+  skip: isChildReporter,
+  apply: (turn, when) => {
+    turn.draft.when = when;
+  },
+});
