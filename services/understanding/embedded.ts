@@ -2,7 +2,7 @@ import { detectLanguage, type MarkerSets } from './language';
 import { markerSets, PhraseMatcher, type Hit, type LexiconFile } from './lexicon';
 import { loadLexicons } from './lexiconFiles';
 import { MAX_CHARS, normalise, tokenise, type Token } from './normalise';
-import { categoryOf, intentOf, isEmergency, riskOf } from './rules';
+import { categoryOf, intentOf, isEmergency, riskOf, type Ages } from './rules';
 import { presentSignals } from './signals';
 import type { Understanding, Understood } from './types';
 
@@ -37,7 +37,7 @@ export class EmbeddedUnderstanding implements Understanding {
     const guess = detectLanguage(normalised, tokens, this.markers);
     const hits = this.matcher.match(tokens);
     const signals = presentSignals(hits);
-    const category = categoryOf(signals, hasMinorAge(tokens, hits));
+    const category = categoryOf(signals, agesIn(tokens, hits));
     const emergency = isEmergency(signals, category);
     const intent = intentOf(signals, category, emergency);
     const risk = riskOf(signals, category, emergency);
@@ -54,12 +54,21 @@ export class EmbeddedUnderstanding implements Understanding {
   }
 }
 
-/** "14 saal", "১৪ বছৰীয়া", "13-year-old", "15yrs": a number under 18 right before a year word (or fused). */
-function hasMinorAge(tokens: Token[], hits: Hit[]): boolean {
+/** Ages written as "14 saal", "১৪ বছৰীয়া", "13-year-old", "15yrs", "she is 25" (a number near a year word, or
+ * a bare 18-99 after "is"/"aged"): whether a child's age and whether only adults' ages appear. */
+function agesIn(tokens: Token[], hits: Hit[]): Ages {
   const yearStarts = new Set(hits.filter((h) => h.signal === 'year').map((h) => h.start));
-  return tokens.some((t, i) => {
+  let minor = false;
+  let adult = false;
+  tokens.forEach((t, i) => {
     const m = /^(\d{1,2})([a-z]*)$/.exec(t.text);
-    if (!m || Number(m[1]) >= ADULT_AGE || Number(m[1]) === 0) return false;
-    return /^(y|yo|yr|yrs|years?)$/.test(m[2]) || yearStarts.has(i + 1);
+    if (!m || Number(m[1]) === 0) return;
+    const age = Number(m[1]);
+    const yearWord = /^(y|yo|yr|yrs|years?)$/.test(m[2]) || yearStarts.has(i + 1);
+    const afterIs = i > 0 && /^(is|aged|age|only|just|umar|boyos|বয়স)$/.test(tokens[i - 1].text);
+    if (!yearWord && !afterIs) return;
+    if (age < ADULT_AGE) minor = true;
+    else adult = true;
   });
+  return { minor, adultOnly: adult && !minor };
 }

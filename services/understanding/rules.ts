@@ -8,8 +8,14 @@ import type { Category, Intent, Risk } from './types';
 
 const has = (s: SignalSet, ...names: Signal[]): boolean => names.some((n) => s.has(n));
 
+/** What the ages written in a message say: a child's age, or only adults' ages ("she is 25"). */
+export interface Ages {
+  minor: boolean;
+  adultOnly: boolean;
+}
+
 /** The harm a message names, by the taxonomy's tie-break rules; null when none. */
-export function categoryOf(s: SignalSet, minorAge: boolean): Category | null {
+export function categoryOf(s: SignalSet, ages: Ages): Category | null {
   if (s.has('self_harm')) return 'self_harm';
   const online = s.has('online');
   const sexual = s.has('sexual') || (s.has('touch') && s.has('bad_manner'));
@@ -20,12 +26,12 @@ export function categoryOf(s: SignalSet, minorAge: boolean): Category | null {
   if (isTrafficking(s)) return 'trafficking';
   // "my phone is lost" is not a missing child; "he has not come home" is, even with no child word.
   if (s.has('missing') && !(s.has('object') && !s.has('child'))) return 'missing_child';
-  if (s.has('marriage') && (minorAge || has(s, 'child', 'forced'))) return 'child_marriage';
+  if (s.has('marriage') && (ages.minor || s.has('forced') || (!ages.adultOnly && s.has('child')))) return 'child_marriage';
   const hit = has(s, 'hit', 'hit_now');
   if (hit && s.has('school_actor')) return 'corporal_punishment';
   if (s.has('bully')) return 'bullying';
   if (hit || s.has('confine')) return 'physical_abuse';
-  if (s.has('labour') || (s.has('work') && (s.has('workplace') || s.has('child') || minorAge))) return 'child_labour';
+  if (s.has('labour') || (s.has('work') && (s.has('workplace') || s.has('child') || ages.minor))) return 'child_labour';
   if (s.has('neglect')) return 'neglect';
   if (has(s, 'harm_general', 'danger') && !s.has('safe')) return 'other';
   return null;
