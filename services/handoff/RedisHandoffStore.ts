@@ -58,14 +58,14 @@ export class RedisHandoffStore implements HandoffStore {
       now, this.timings.retentionMs, randomUUID(), request.conversationId, request.language,
       request.priority, JSON.stringify(request),
     ])) as [number, string, number?];
-    const chat = await this.get(result[1]);
+    const created = result[0] === 1;
+    const [chat, position, counsellorsOnline] = await Promise.all([
+      this.get(result[1]),
+      created ? Number(result[2]) : this.position(result[1]).then((p) => p ?? 0),
+      this.counsellorsOnline(),
+    ]);
     if (!chat) throw new Error('handoff chat vanished right after enqueue');
-    const position = result[0] === 1 ? Number(result[2]) : ((await this.position(chat.id)) ?? 0);
-    return {
-      chat, position, created: result[0] === 1,
-      estimatedWaitSeconds: await this.estimate(position),
-      counsellorsOnline: await this.counsellorsOnline(),
-    };
+    return { chat, position, created, counsellorsOnline, estimatedWaitSeconds: await this.estimate(position) };
   }
 
   private async estimate(position: number): Promise<number | null> {
