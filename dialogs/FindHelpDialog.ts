@@ -120,6 +120,7 @@ export class FindHelpDialog extends ComponentDialog {
         : this.whereFrom(step.context);
     // The location is used for this answer only; the conversation state does not keep it.
     delete request.point;
+    delete (step.options as FindHelpOptions | undefined)?.point;
     switch (where.kind) {
       case 'point':
       case 'district':

@@ -5,6 +5,8 @@ import type { Lang } from '../../services/i18n';
 
 /** Channels whose clients render markdown links, so a number can be tapped to call. */
 const LINKING_CHANNELS = new Set(['webchat', 'emulator', 'directline', 'msteams']);
+/** Channels that speak the text: no map link or bold marks to read out. */
+const SPOKEN_CHANNELS = new Set(['ivr']);
 
 export interface RenderDeps {
   t(key: string, vars?: Record<string, unknown>): string;
@@ -36,7 +38,8 @@ export function mapUrl(lat: number, lon: number): string {
 export function renderService(deps: RenderDeps, found: Found, person: Person | undefined): string {
   const { t, lang, channelId } = deps;
   const { service, distanceKm, district } = found;
-  const lines = [`*${service.name[lang]}*`];
+  const spoken = SPOKEN_CHANNELS.has(channelId);
+  const lines = [spoken ? service.name[lang] : `*${service.name[lang]}*`];
   if (distanceKm !== undefined) lines.push(t('findHelp:distance', { km: kilometres(distanceKm) }));
   else if (district) lines.push(t('findHelp:atTown', { town: district.hq[lang] }));
   if (service.coordinates?.approx) lines.push(t('findHelp:approxPlace'));
@@ -48,7 +51,7 @@ export function renderService(deps: RenderDeps, found: Found, person: Person | u
   );
   if (service.hours === '24x7') lines.push(t('findHelp:hoursAlways'));
   else lines.push(service.hours ? t('findHelp:hours', { hours: service.hours }) : t('findHelp:hoursUnknown'));
-  if (service.coordinates) lines.push(t('findHelp:map', { url: mapUrl(service.coordinates.lat, service.coordinates.lon) }));
+  if (service.coordinates && !spoken) lines.push(t('findHelp:map', { url: mapUrl(service.coordinates.lat, service.coordinates.lon) }));
   if (service.kind === 'osc' && !person) lines.push(t('findHelp:oscWho'));
   if (!service.verified) lines.push(`⚠️ ${t('findHelp:unverified')}`);
   return lines.join('\n');

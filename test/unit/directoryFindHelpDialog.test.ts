@@ -1,4 +1,4 @@
-import type { Activity, TestAdapter } from 'botbuilder';
+import { MemoryStorage, type Activity, type TestAdapter } from 'botbuilder';
 import type { Replies } from '../../bots/replies';
 import { FindHelpDialog } from '../../dialogs/FindHelpDialog';
 import { JOURNEY, UnavailableJourney } from '../../dialogs/journeys';
@@ -145,6 +145,21 @@ describe.each<[Lang]>([['as'], ['hi'], ['en']])('find help nearby in %s', (lng) 
     expect(again[0].text).toContain(t(lng, 'findHelp:askWhere'));
     const silchar = textsOf(await say(adapter, 'Silchar'));
     expect(silchar[0]).toContain(directory.district('cachar')!.name[lng]);
+  });
+});
+
+describe('privacy of a shared location', () => {
+  it('keeps no coordinates in the conversation state, first search or a later one', async () => {
+    const memory: Record<string, unknown> = {};
+    const { adapter } = createTestBot({ journeys, storage: new MemoryStorage(memory) });
+    await say(adapter, 'lang:en');
+    await say(adapter, 'menu:findHelp');
+    await say(adapter, 'findHelp:who:girl');
+    await send(adapter, { entities: [JORHAT_NEARBY] });
+    expect(JSON.stringify(memory)).not.toContain('26.76');
+    const later = await send(adapter, { entities: [{ type: 'GeoCoordinates', latitude: 24.83, longitude: 92.78 }] });
+    expect(textsOf(later)[0]).toContain('Cachar');
+    expect(JSON.stringify(memory)).not.toMatch(/24\.83|26\.76/);
   });
 });
 

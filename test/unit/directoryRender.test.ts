@@ -45,6 +45,13 @@ describe('rendering a found service', () => {
     ]);
   });
 
+  it('reads plainly on a phone call: no bold marks, no map link', () => {
+    const text = renderService(deps('ivr'), { service: verified, distanceKm: 1.2 }, { who: 'girl' });
+    expect(text.split('\n')[0]).toBe('Test Centre');
+    expect(text).not.toContain('openstreetmap');
+    expect(text).toContain('Call: 0376 000 0000');
+  });
+
   it('says who a One Stop Centre takes when it does not know who is asking, and flags an unverified entry', () => {
     const text = renderService(deps('whatsapp'), { service: { ...verified, verified: false, verifiedAt: undefined, hours: undefined } }, undefined);
     expect(text).toContain(i18n.t('en', 'findHelp:oscWho'));
