@@ -6,7 +6,7 @@ import type { Understanding } from './types';
 export * from './types';
 export { normalise } from './normalise';
 export { EmbeddedUnderstanding } from './embedded';
-export { AzureLanguageUnderstanding } from './azure';
+export { AzureLanguageUnderstanding, AZURE_MAX_CHARS } from './azure';
 
 /** Azure AI Language refines language when both settings are given; the embedded reader otherwise. */
 export function createUnderstanding(opts: { azureEndpoint?: string; azureKey?: string; logger: Logger }): Understanding {
