@@ -35,6 +35,8 @@ export interface CallFlowDeps {
   voice: Voice;
   callbacks: CallbackDesk;
   transferNumber?: string;
+  /** A bot turn slower than this is answered with an apology: Twilio hangs up on a webhook after 15 s. */
+  turnTimeoutMs: number;
   logger: Logger;
 }
 
@@ -141,6 +143,11 @@ export class CallFlow {
     return this.end(input.callSid, this.deps.voice.speak(lang, [{ key: 'callbackSaved' }]));
   }
 
+  /** What a caller hears when the service itself fails (state store away): the numbers, in every language. */
+  faultPlan(): Plan {
+    return { speak: LANGUAGES.flatMap((lang) => this.deps.voice.speak(lang, [{ key: 'error' }])), next: { kind: 'hangup' } };
+  }
+
   /** The call is over: its state goes at once. */
   private async end(callSid: string, speak: Utterance[]): Promise<Plan> {
     await this.deps.store.delete(callSid);
@@ -163,10 +170,13 @@ export class CallFlow {
     const lang = langOf(state);
     let replies: Partial<Activity>[];
     try {
-      replies = await this.deps.adapter.runTurn({ callSid: input.callSid, callerId: input.callerId, lang, text });
+      replies = await withinTime(this.deps.adapter.runTurn({ callSid: input.callSid, callerId: input.callerId, lang, text }), this.deps.turnTimeoutMs);
     } catch (err) {
+      // The numbers, then the menu the caller had: a fault on our side never ends a child's call.
       this.deps.logger.error({ err: errSummary(err), callerId: input.callerId }, 'ivr bot turn failed');
-      return this.end(input.callSid, this.deps.voice.speak(lang, [{ key: 'error' }]));
+      const sorry = this.deps.voice.speak(lang, [{ key: 'error' }]);
+      if (!state.lastPlan || state.step !== 'menu') return this.end(input.callSid, sorry);
+      return { speak: [...sorry, ...state.lastPlan.speak], next: state.lastPlan.next };
     }
     const messages = replies.filter((a) => a.type === ActivityTypes.Message);
     const ended = replies.some((a) => a.type === ActivityTypes.EndOfConversation);
@@ -213,6 +223,14 @@ function menuParts(options: MenuOption[], offset: number): Part[] {
 /** One key for a menu, typed keys ended by # for a question; speech too where the language has a recogniser. */
 function menuNext(lang: Lang, options: MenuOption[]): Next {
   return { kind: 'gather', keys: options.length > 0 ? 'one' : 'many', ...(lang === 'as' ? {} : { speech: lang }) };
+}
+
+function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`bot turn took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function langOf(state: CallState): Lang {

@@ -4,7 +4,7 @@ import type { Request, Response, Server } from 'restify';
 import twilio from 'twilio';
 import type { Config } from '../../services/config';
 import { BadRequest, readForm } from '../../services/http/body';
-import { route, sendText } from '../../services/http/server';
+import { errSummary, route, sendText } from '../../services/http/server';
 import { createI18n, loadResources, type Translator } from '../../services/i18n';
 import type { Logger } from '../../services/logger';
 import type { Redis } from '../../services/redis';
@@ -13,6 +13,7 @@ import type { CallbackDesk } from './callbacks';
 import { CallFlow, type CallStart } from './callFlow';
 import { MemoryCallStore, RedisCallStore } from './callState';
 import { callerPseudonym, IvrAdapter, type TurnHandler } from './IvrAdapter';
+import type { Plan } from './plan';
 import { renderTwiml, type TwimlUrls } from './twiml';
 import { Voice } from './voice';
 
@@ -34,7 +35,11 @@ export interface IvrDeps {
   callbacks: CallbackDesk;
   i18n?: Translator;
   audio?: AssameseAudio;
+  /** A bot turn slower than this gets an apology instead (default 8 s: Twilio gives up after 15 s). */
+  turnTimeoutMs?: number;
 }
+
+const DEFAULT_TURN_TIMEOUT_MS = 8000;
 
 const CALL_SID = /^[A-Za-z0-9]{10,64}$/;
 const AUDIO_FILE = /^[A-Za-z0-9_.-]+\.wav$/;
@@ -61,6 +66,7 @@ export function registerIvr(server: Server, deps: IvrDeps): IvrAdapter | undefin
     voice: new Voice(i18n, audio),
     callbacks: deps.callbacks,
     transferNumber: config.IVR_TRANSFER_NUMBER,
+    turnTimeoutMs: deps.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS,
     logger,
   });
   const urls: TwimlUrls = { gather: `${config.publicBaseUrl}${IVR_PATHS.gather}`, base: config.publicBaseUrl };
@@ -78,17 +84,26 @@ export function registerIvr(server: Server, deps: IvrDeps): IvrAdapter | undefin
     const from = params.From ?? '';
     return { params, call: { callSid, from, callerId: callerPseudonym(authToken, from, callSid) } };
   };
-  const answer = (res: Response, xml: string) => sendText(res, 200, xml, 'text/xml; charset=utf-8');
+  /** A signed request always gets TwiML: if the call state cannot be reached, the numbers in every language. */
+  const answer = async (res: Response, plan: () => Promise<Plan>) => {
+    let xml: string;
+    try {
+      xml = renderTwiml(await plan(), urls);
+    } catch (err) {
+      logger.error({ err: errSummary(err) }, 'ivr webhook failed');
+      xml = renderTwiml(flow.faultPlan(), urls);
+    }
+    sendText(res, 200, xml, 'text/xml; charset=utf-8');
+  };
 
   server.post(IVR_PATHS.voice, route(logger, async (req, res) => {
     const { call } = await signedCall(req);
-    answer(res, renderTwiml(await flow.start(call), urls));
+    await answer(res, () => flow.start(call));
   }));
 
   server.post(IVR_PATHS.gather, route(logger, async (req, res) => {
     const { params, call } = await signedCall(req);
-    const plan = await flow.answer({ ...call, digits: params.Digits, speech: params.SpeechResult, dialStatus: params.DialCallStatus });
-    answer(res, renderTwiml(plan, urls));
+    await answer(res, () => flow.answer({ ...call, digits: params.Digits, speech: params.SpeechResult, dialStatus: params.DialCallStatus }));
   }));
 
   server.get(IVR_PATHS.audio, route(logger, async (req, res) => {

@@ -7,6 +7,7 @@ import type { CallbackDesk, CallbackRequest } from '../../bridges/ivr/callbacks'
 import { createHttpServer } from '../../services/http/server';
 import { createI18n } from '../../services/i18n';
 import { createLogger } from '../../services/logger';
+import Redis from 'ioredis';
 import { openTestRedis, type TestRedis } from '../support/redis';
 import { findAll, parseTwiml, textOf, type TwimlNode } from '../support/twiml';
 
@@ -74,24 +75,33 @@ interface Bridge {
   logs: string[];
 }
 
-async function startBridge(redis: TestRedis | undefined, opts: { transfer?: boolean; token?: string } = {}): Promise<Bridge> {
+interface BridgeOptions {
+  transfer?: boolean;
+  bot?: typeof tinyBot;
+  /** A Redis client to keep call state in instead of the test Redis (one that cannot connect). */
+  store?: Redis;
+  turnTimeoutMs?: number;
+}
+
+async function startBridge(redis: TestRedis | undefined, opts: BridgeOptions = {}): Promise<Bridge> {
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
   const server = createHttpServer(logger);
   const desk = new RecordingDesk();
   registerIvr(server, {
     config: {
-      TWILIO_AUTH_TOKEN: opts.token ?? TOKEN,
+      TWILIO_AUTH_TOKEN: TOKEN,
       IVR_TRANSFER_NUMBER: opts.transfer ? TRANSFER : undefined,
       REDIS_KEY_PREFIX: redis?.prefix ?? 'unused:',
       publicBaseUrl: PUBLIC,
     },
-    redis: redis?.redis,
-    bot: tinyBot,
+    redis: opts.store ?? redis?.redis,
+    bot: opts.bot ?? tinyBot,
     logger,
     configureAdapter: () => undefined,
     callbacks: desk,
     i18n,
+    turnTimeoutMs: opts.turnTimeoutMs,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, desk, logs };
@@ -455,6 +465,45 @@ describe('IVR with a counsellors line, state in memory (demo mode)', () => {
   it('from "in danger now", 1 puts the caller through', async () => {
     const call = await Call.through(bridge, ['3', '0']);
     expect(findAll(await call.press('1'), 'Dial')[0].text).toBe(TRANSFER);
+  });
+});
+
+describe('IVR when something on our side fails', () => {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  /** A bot that does not answer until the test is over. */
+  const hangingBot = { run: () => gate };
+  const unreachable = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  let slow: Bridge;
+  let noStore: Bridge;
+
+  beforeAll(async () => {
+    slow = await startBridge(undefined, { bot: hangingBot, turnTimeoutMs: 300 });
+    noStore = await startBridge(undefined, { store: unreachable });
+  });
+
+  afterAll(async () => {
+    release();
+    for (const b of [slow, noStore]) await new Promise<void>((resolve) => b.server.close(() => resolve()));
+    unreachable.disconnect();
+  });
+
+  it('a bot turn that takes too long is answered with the numbers and the menu again, not silence', async () => {
+    const call = new Call(slow);
+    await call.start();
+    const root = await call.press('3');
+    expect(spoken(root)).toContain(aloud(i18n.t('en', 'ivr:error')));
+    expect(played(root)).toContain(audioUrl('chooseLanguage'));
+    expect(findAll(root, 'Hangup')).toHaveLength(0);
+    expect(slow.logs.join('\n')).toContain('ivr bot turn failed');
+  });
+
+  it('with the call state unreachable, a signed call still gets TwiML: the numbers in every language', async () => {
+    const root = await new Call(noStore).start();
+    expect(spoken(root)).toContain(aloud(i18n.t('hi', 'ivr:error')));
+    expect(spoken(root)).toContain(aloud(i18n.t('en', 'ivr:error')));
+    expect(played(root)).toEqual([audioUrl('error')]);
+    expect(findAll(root, 'Hangup')).toHaveLength(1);
   });
 });
 
