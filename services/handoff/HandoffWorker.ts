@@ -47,7 +47,10 @@ export class HandoffWorker {
     await Promise.all(this.draining.values());
   }
 
-  /** One sweep: expired leases back to the queue, stale pending chats opened, stuck deliveries retried. */
+  /**
+   * One sweep: expired leases back to the queue, stale pending chats opened, users whose place moved
+   * told the new one (once per sweep, not every second), stuck deliveries retried.
+   */
   async tick(): Promise<void> {
     try {
       const { requeued } = await this.deps.store.sweep();
@@ -55,6 +58,7 @@ export class HandoffWorker {
         this.deps.onRequeued?.(requeued.length);
         this.deps.logger.info({ requeued: requeued.length }, 'handoff: counsellor leases expired, chats back in the queue');
       }
+      await this.deps.store.retellPositions();
       await Promise.all((await this.deps.store.undelivered()).map((chatId) => this.drain(chatId)));
     } catch (err) {
       this.deps.logger.warn({ err }, 'handoff: sweep failed');

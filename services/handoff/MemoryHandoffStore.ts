@@ -11,6 +11,8 @@ interface Entry {
   /** Arrival order: the place a requeued chat goes back to. */
   seq: number;
   positionAtEntry: number;
+  /** The last place the user heard. */
+  told: number;
   expiresAt: number;
   log: ChatMessage[];
   /** How many log entries the user has been given (delivery cursor). */
@@ -68,7 +70,7 @@ export class MemoryHandoffStore implements HandoffStore {
     return stored;
   }
 
-  private notify(e: Entry, to: 'user' | 'counsellor', key: NoticeKey, vars: Record<string, string> = {}): void {
+  private notify(e: Entry, to: 'user' | 'counsellor', key: NoticeKey, vars: Record<string, string | number> = {}): void {
     this.append(e, { msgId: `sys:${this.id()}`, from: 'system', to, notice: { key, vars } });
   }
 
@@ -93,9 +95,10 @@ export class MemoryHandoffStore implements HandoffStore {
     const now = this.clock();
     const e: Entry = {
       chat: { ...request, id: randomUUID(), state: 'pending', createdAt: now, queueLanguage: request.language },
-      seq: ++this.seq, positionAtEntry: 0, expiresAt: 0, log: [], delivered: 0, followUp: false,
+      seq: ++this.seq, positionAtEntry: 0, told: 0, expiresAt: 0, log: [], delivered: 0, followUp: false,
     };
     e.positionAtEntry = this.positionOf(e);
+    e.told = e.positionAtEntry;
     this.touch(e);
     this.entries.set(e.chat.id, e);
     this.liveByConversation.set(request.conversationId, e.chat.id);
@@ -269,6 +272,20 @@ export class MemoryHandoffStore implements HandoffStore {
     }
     for (const [id, at] of this.online) if (at < now - this.timings.leaseMs) this.online.delete(id);
     return { requeued, opened };
+  }
+
+  async retellPositions(): Promise<string[]> {
+    const told: string[] = [];
+    for (const e of this.entries.values()) {
+      if (e.chat.state !== 'waiting') continue;
+      const place = this.positionOf(e);
+      if (place === e.told) continue;
+      e.told = place;
+      this.notify(e, 'user', 'position', { position: place });
+      this.touch(e);
+      told.push(e.chat.id);
+    }
+    return told;
   }
 
   async post(chatId: string, message: NewMessage, actor?: Actor): Promise<ChatMessage | null> {

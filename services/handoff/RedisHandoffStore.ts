@@ -192,6 +192,10 @@ export class RedisHandoffStore implements HandoffStore {
     return { requeued, opened };
   }
 
+  async retellPositions(): Promise<string[]> {
+    return (await this.run(lua.RETELL_POSITIONS, [this.clock(), this.timings.retentionMs, LANGUAGES.join(',')])) as string[];
+  }
+
   async post(chatId: string, message: NewMessage, actor?: Actor): Promise<ChatMessage | null> {
     const logId = (await this.run(lua.POST, [
       this.clock(), this.timings.retentionMs, chatId, message.msgId, message.from, message.to,

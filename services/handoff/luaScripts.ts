@@ -7,7 +7,7 @@ import { LuaScript } from '../redis';
  *   ARGV[1]  <base>, the key prefix ending in `{handoff}:`; the per-chat keys a script derives from
  *            it share that hash tag, so they live in KEYS[1]'s slot and the scripts run on Cluster.
  * Key layout under <base>:
- *   chat:<id> hash (state, lang, prio, seq, createdAt, conv, entryPos, req JSON, counsellorId, alias,
+ *   chat:<id> hash (state, lang, prio, seq, createdAt, conv, entryPos, told (last place the user heard), req JSON, counsellorId, alias,
  *   claimedAt, leaseUntil, endedAt, endedBy, disposition) · log:<id> stream (the transcript) ·
  *   ids:<id> hash msgId → log id (de-duplication) · dcur:<id> last log id delivered to the user ·
  *   dlock:<id> delivery lock · conv:<conversationId> → live chat id · lane:<lang>:<prio> zset
@@ -132,7 +132,7 @@ end
 local seq = redis.call('INCR', key('seq'))
 local position = positionOf(lang, prio, seq)
 redis.call('HSET', chatKey(id), 'id', id, 'req', ARGV[8], 'state', 'pending', 'lang', lang, 'prio', prio,
-  'seq', seq, 'createdAt', now, 'conv', conv, 'entryPos', position)
+  'seq', seq, 'createdAt', now, 'conv', conv, 'entryPos', position, 'told', position)
 redis.call('ZADD', key('pending'), now, id)
 redis.call('SET', key('conv', conv), id, 'PXAT', keepUntil)
 retain(id, keepUntil)
@@ -382,5 +382,29 @@ local more = forUser(id, redis.call('GET', cursorKey) or '0-0', 1)
 if #more == 0 then redis.call('ZREM', key('undelivered'), id) end
 redis.call('DEL', lock)
 return 1
+`,
+);
+
+export const RETELL_POSITIONS = script(
+  `retell positions: every waiting user whose place changed since they last heard it is told the new one.
+ARGV[2] now ms, ARGV[3] retention ms, ARGV[4] every language "as,hi,en". Returns the chat ids told.`,
+  `
+local now = tonumber(ARGV[2])
+local told = {}
+for lang in string.gmatch(ARGV[4], '[^,]+') do
+  local place = 0
+  for prio = 1, 3 do
+    for _, id in ipairs(redis.call('ZRANGE', key('lane', lang, prio), 0, -1)) do
+      place = place + 1
+      if tonumber(redis.call('HGET', chatKey(id), 'told')) ~= place then
+        redis.call('HSET', chatKey(id), 'told', place)
+        notify(now, id, 'user', 'position', {position = place})
+        retain(id, now + tonumber(ARGV[3]))
+        table.insert(told, id)
+      end
+    end
+  end
+end
+return told
 `,
 );

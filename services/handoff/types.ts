@@ -73,7 +73,7 @@ export type ChatResult = { ok: true; chat: HandoffChat } | { ok: false; reason: 
 export type TransferTarget = { counsellor: Counsellor } | { queueLanguage: Lang };
 
 /** Things the service itself tells the user (or the counsellor) in their language; keys of locales handoff.json. */
-export type NoticeKey = 'joined' | 'requeued' | 'transferred' | 'transferredToQueue' | 'ended' | 'endedByUser';
+export type NoticeKey = 'joined' | 'position' | 'requeued' | 'transferred' | 'transferredToQueue' | 'ended' | 'endedByUser';
 export interface Notice {
   key: NoticeKey;
   vars?: Record<string, string | number>;
@@ -144,6 +144,8 @@ export interface HandoffQueue {
   end(chatId: string, actor: Actor, disposition: string): Promise<ChatResult>;
   /** The user left or said the safe word: out of the queue or the chat, at once. */
   abandon(conversationId: string): Promise<HandoffChat | null>;
+  /** Tells each waiting user their new place when it moved by one or more since they last heard it. */
+  retellPositions(): Promise<string[]>;
   /** Returns expired leases to the queue at their place and opens stale pending chats. */
   sweep(): Promise<{ requeued: string[]; opened: string[] }>;
 }

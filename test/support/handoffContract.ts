@@ -110,6 +110,17 @@ export function handoffContract(name: string, backend: () => Promise<HandoffBack
         expect(await store.position(first.id)).toBeNull();
       });
 
+      it('tells waiting users their new place once it has moved, and only then', async () => {
+        const first = await waiting(store);
+        const second = await waiting(store);
+        const third = await waiting(store);
+        expect(await store.retellPositions()).toEqual([]);
+        await store.claim(first.id, asha);
+        expect((await store.retellPositions()).sort()).toEqual([second.id, third.id].sort());
+        expect(await store.retellPositions()).toEqual([]);
+        expect((await store.messages(third.id)).map((m) => m.notice)).toEqual([{ key: 'position', vars: { position: 2 } }]);
+      });
+
       it('gives a conversation one live chat: asking again returns the same one', async () => {
         const first = await store.enqueue(request({ conversationId: 'whatsapp:919000000001' }));
         const again = await store.enqueue(request({ conversationId: 'whatsapp:919000000001' }));
