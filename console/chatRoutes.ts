@@ -3,7 +3,7 @@ import type { Request, Response, Server } from 'restify';
 import type { ChatResult, HandoffChat, TransferTarget } from '../services/handoff/types';
 import { BadRequest, readJsonObject } from '../services/http/body';
 import { route, sendJson } from '../services/http/server';
-import { isLang } from '../services/i18n';
+import { isLang, LANGUAGES, loadResources, type Lang } from '../services/i18n';
 import { authenticate, ownChat, requireSupervisor, type Caller, type ConsoleContext } from './context';
 import { MAX_NOTE_CHARS } from './notes';
 import { chatView, messageView, queueRow } from './views';
@@ -153,6 +153,9 @@ export function registerChatRoutes(server: Server, ctx: ConsoleContext, clock: (
     sendJson(res, 200, { chat: chatView(chat, clock()) });
   }));
 
+  const canned = cannedReplies();
+  server.get('/console/api/canned', read(async (_caller, _req, res) => sendJson(res, 200, { canned })));
+
   server.get('/console/api/colleagues', read(async (_caller, _req, res) => {
     const accounts = await ctx.accounts.list();
     sendJson(res, 200, { colleagues: accounts.map((a) => ({ username: a.username, alias: a.alias, languages: a.languages })) });
@@ -163,4 +166,10 @@ export function registerChatRoutes(server: Server, ctx: ConsoleContext, clock: (
     await ctx.audit.record(caller.account.username, 'view-audit');
     sendJson(res, 200, { entries: await ctx.audit.latest() });
   }));
+}
+
+/** Quick replies in each language (locales/<lng>/console.json), with {{alias}} left for the page to fill. */
+function cannedReplies(): Record<Lang, Record<string, string>> {
+  const resources = loadResources();
+  return Object.fromEntries(LANGUAGES.map((l) => [l, (resources[l].console?.canned ?? {}) as Record<string, string>])) as Record<Lang, Record<string, string>>;
 }

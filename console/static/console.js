@@ -49,6 +49,7 @@
     listen();
     refreshQueue();
     loadColleagues();
+    loadCanned();
     heartbeat();
     state.timers.push(setInterval(heartbeat, 10000), setInterval(tickWaits, 1000), setInterval(refreshQueue, 30000));
     $('claimNext').focus();
@@ -196,7 +197,7 @@
   }
 
   function setLive(live, why) {
-    Array.prototype.forEach.call(document.querySelectorAll('#sendForm *, #transferForm *, #closeForm *'), function (c) { c.disabled = !live; });
+    Array.prototype.forEach.call(document.querySelectorAll('#sendForm *, #cannedForm *, #transferForm *, #closeForm *'), function (c) { c.disabled = !live; });
     $('chatError').textContent = why;
   }
 
@@ -285,6 +286,28 @@
     var choice = $('transferTo').value;
     var body = choice.indexOf('queue:') === 0 ? { queueLanguage: choice.slice(6) } : { to: choice };
     api('POST', 'chats/' + encodeURIComponent(state.open) + '/transfer', body).then(afterAction);
+  });
+
+  // Quick replies: labelled in English, inserted in the user's own language for the counsellor to edit and send.
+  function loadCanned() {
+    api('GET', 'canned').then(function (r) {
+      if (!r.ok) return;
+      state.canned = r.data.canned;
+      var select = $('canned');
+      select.textContent = '';
+      Object.keys(r.data.canned.en).forEach(function (key) {
+        var o = el('option', '', r.data.canned.en[key].replace('{{alias}}', state.user.alias)); o.value = key; select.appendChild(o);
+      });
+    });
+  }
+
+  $('cannedForm').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var lang = (state.canned && state.canned[state.openLang]) || {};
+    var text = (lang[$('canned').value] || '').replace('{{alias}}', state.user.alias);
+    var box = $('messageText');
+    box.value = box.value ? box.value + ' ' + text : text;
+    box.focus();
   });
 
   function loadColleagues() {

@@ -64,8 +64,17 @@ describe('the console in Chromium', () => {
     await page.fill('#messageText', 'I am here with you.');
     await page.keyboard.press('Enter');
     await transcript.locator('li.msg.counsellor', { hasText: 'I am here with you.' }).waitFor();
+    // a quick reply goes in the user's language (Assamese here), ready to edit
+    await page.selectOption('#canned', 'childline');
+    await page.click('#cannedForm button');
+    expect(await page.inputValue('#messageText')).toContain('চাইল্ডলাইন');
+    await page.keyboard.press('Enter');
+    await transcript.locator('li.msg.counsellor', { hasText: '1098' }).waitFor();
     const delivered = await rig.handoff.takeDeliveries(chatId, 'bridge', 5000);
-    expect(delivered?.filter((m) => m.from === 'counsellor').map((m) => m.text)).toEqual(['I am here with you.']);
+    expect(delivered?.filter((m) => m.from === 'counsellor').map((m) => m.text)).toEqual([
+      'I am here with you.',
+      'তুমি 1098 (চাইল্ডলাইন)ত ফোন কৰিব পাৰা। ই বিনামূলীয়া, দিনে-ৰাতিয়ে।',
+    ]);
 
     await page.fill('#noteText', 'Call back after school.');
     await page.click('#noteForm button');
