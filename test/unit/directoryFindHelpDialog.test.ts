@@ -150,7 +150,7 @@ describe.each<[Lang]>([['as'], ['hi'], ['en']])('find help nearby in %s', (lng) 
 
 describe('privacy of a shared location', () => {
   it('keeps no coordinates in the conversation state, first search or a later one', async () => {
-    const memory: Record<string, unknown> = {};
+    const memory: Record<string, string> = {};
     const { adapter } = createTestBot({ journeys, storage: new MemoryStorage(memory) });
     await say(adapter, 'lang:en');
     await say(adapter, 'menu:findHelp');
