@@ -1,24 +1,11 @@
 import { TurnContext, type ConversationReference } from 'botbuilder';
-import { request } from 'node:http';
-import { gunzipSync } from 'node:zlib';
 import { openTestRedis, type TestRedis } from '../support/redis';
 import { EchoBot, TestSocket, startWebChat, type WebChatServer } from '../support/webchatSocket';
 
-/** GET over loopback, returning status, headers and the (decoded) body. */
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    request(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        const body = res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body.toString('utf8') });
-      });
-    })
-      .on('error', reject)
-      .end();
-  });
+/** GET over loopback (fetch asks for gzip and decodes it; the headers still say what was sent). */
+async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: string }> {
+  const res = await fetch(url, { headers });
+  return { status: res.status, headers: res.headers, body: await res.text() };
 }
 
 let testRedis: TestRedis;
@@ -200,9 +187,9 @@ describe('web chat origin and HTTP', () => {
   it('serves the page in the asked language, gzipped, uncached, with a strict CSP', async () => {
     const res = await get(`${chat.baseUrl}/?lang=hi`, { 'accept-encoding': 'gzip' });
     expect(res.status).toBe(200);
-    expect(res.headers['content-encoding']).toBe('gzip');
-    expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.headers['content-security-policy']).toMatch(/script-src 'sha256-[^']+'; style-src 'sha256-/);
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'sha256-[^']+'; style-src 'sha256-/);
     expect(res.body).toContain('<html lang="hi">');
     expect(res.body).toContain('<title>शिशु मित्र: हमसे बात करो</title>');
     const byHeader = await get(`${chat.baseUrl}/`, { 'accept-language': 'en-IN,en;q=0.8' });
@@ -213,7 +200,7 @@ describe('web chat origin and HTTP', () => {
   it('serves directline.js', async () => {
     const res = await get(`${chat.baseUrl}/webchat/directline.js`);
     expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toMatch(/javascript/);
+    expect(res.headers.get('content-type')).toMatch(/javascript/);
     expect(res.body).toContain('SishuMitraDirectLine');
   });
 });
