@@ -148,15 +148,16 @@ export class FindHelpDialog extends ComponentDialog {
     return step.endDialog();
   }
 
-  /** The nearest services of the kinds asked for, one message each, then 112 and 1098. */
-  private async sendServices(context: TurnContext, request: Request, where: Extract<Where, { kind: 'point' | 'district' }>): Promise<void> {
-    const lang = langOf(context);
+  /**
+   * The nearest service of each kind asked for (the nearest few when one kind was asked for from a
+   * shared location), closest first. From a district, its headquarters is the origin.
+   */
+  private async nearby(request: Request, where: Extract<Where, { kind: 'point' | 'district' }>): Promise<Found[]> {
     const person = request.person ?? undefined;
     const origin = where.kind === 'point' ? where.point : where.district.location;
-    const byKind = await Promise.all(
-      request.kinds.map((kind) => this.directory.nearest(origin, { kinds: [kind], person }, request.kinds.length === 1 && where.kind === 'point' ? NEAREST_OF_ONE_KIND : 1)),
-    );
-    const found: Found[] = byKind
+    const perKind = request.kinds.length === 1 && where.kind === 'point' ? NEAREST_OF_ONE_KIND : 1;
+    const byKind = await Promise.all(request.kinds.map((kind) => this.directory.nearest(origin, { kinds: [kind], person }, perKind)));
+    return byKind
       .flat()
       .sort((a, b) => a.distanceKm - b.distanceKm)
       .map((n) => ({
@@ -164,6 +165,13 @@ export class FindHelpDialog extends ComponentDialog {
         distanceKm: where.kind === 'point' ? n.distanceKm : undefined,
         district: n.service.districtId ? this.directory.district(n.service.districtId) : undefined,
       }));
+  }
+
+  /** The services found, one message each, then 112 and 1098 with what to do next. */
+  private async sendServices(context: TurnContext, request: Request, where: Extract<Where, { kind: 'point' | 'district' }>): Promise<void> {
+    const lang = langOf(context);
+    const person = request.person ?? undefined;
+    const found = await this.nearby(request, where);
     const t = (key: string, vars?: Record<string, unknown>) => this.replies.t(context, key, vars);
     const deps: RenderDeps = { t, lang, channelId: context.activity.channelId ?? '' };
     const title = where.kind === 'point' ? t('findHelp:nearTitle') : t('findHelp:districtTitle', { district: where.district.name[lang] });
