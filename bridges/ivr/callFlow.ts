@@ -114,18 +114,18 @@ export class CallFlow {
   /** A counsellor on the line when IVR_TRANSFER_NUMBER is set, else the offer of a callback. */
   private async toPerson(callSid: string, state: CallState): Promise<Plan> {
     const { transferNumber } = this.deps;
-    if (!transferNumber) return this.offerCallback(callSid, state, []);
+    if (!transferNumber) return this.offerCallback(callSid, state);
     const speak = this.deps.voice.speak(langOf(state), [{ key: 'connecting' }]);
     return this.save(callSid, { ...state, misses: 0 }, { speak, next: { kind: 'dial', number: transferNumber } });
   }
 
   private async afterDial(input: CallInput, state: CallState): Promise<Plan> {
     if (input.dialStatus === 'completed') return this.end(input.callSid, this.deps.voice.speak(langOf(state), [{ key: 'callEnded' }]));
-    return this.offerCallback(input.callSid, state, []);
+    return this.offerCallback(input.callSid, state);
   }
 
-  private async offerCallback(callSid: string, state: CallState, before: Utterance[]): Promise<Plan> {
-    const speak = [...before, ...this.deps.voice.speak(langOf(state), [{ key: 'callbackOffer' }])];
+  private async offerCallback(callSid: string, state: CallState): Promise<Plan> {
+    const speak = this.deps.voice.speak(langOf(state), [{ key: 'callbackOffer' }]);
     return this.save(callSid, { ...state, step: 'callback', misses: 0, options: [], offset: 0 }, { speak, next: { kind: 'gather', keys: 'one' } });
   }
 
