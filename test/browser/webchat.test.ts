@@ -47,7 +47,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => neutral.listen(0, '127.0.0.1', () => resolve()));
   neutralUrl = `http://127.0.0.1:${(neutral.address() as { port: number }).port}`;
-  chat = await startWebChat({ redis: testRedis.redis, prefix: testRedis.prefix, quickExitUrl: `${neutralUrl}/weather` });
+  chat = await startWebChat({ redis: testRedis.redis, prefix: testRedis.prefix, quickExitUrl: `${neutralUrl}/weather`, origins: [neutralUrl] });
   browser = await launchChromium();
 });
 
@@ -151,7 +151,7 @@ describe('the web chat page in Chromium', () => {
     await chat.close();
     await page.locator('#status', { hasText: en.reconnecting }).waitFor();
     await send(page, 'while down'); // kept by the page until the server is back
-    chat = await startWebChat({ redis: testRedis.redis, prefix: testRedis.prefix, quickExitUrl: `${neutralUrl}/weather`, port });
+    chat = await startWebChat({ redis: testRedis.redis, prefix: testRedis.prefix, quickExitUrl: `${neutralUrl}/weather`, origins: [neutralUrl], port });
     // A counsellor's message sent by the new instance reaches the page too.
     const reference: Partial<ConversationReference> = { channelId: 'webchat', conversation: { id: conversationId } as ConversationReference['conversation'] };
     await chat.webchat.adapter.continueConversation(reference, async (ctx) => {
@@ -172,5 +172,34 @@ describe('the web chat page in Chromium', () => {
     const afterReload = await bubbles(page);
     expect(afterReload.filter((t) => t === 'before restart')).toHaveLength(1);
     expect(afterReload).toHaveLength(shown.length);
+  });
+
+  it('directline.js gives another site a DirectLine-like object over the same socket', async () => {
+    const page = await newPage();
+    await page.goto(`${neutralUrl}/embedding-site`);
+    await page.addScriptTag({ url: `${chat.baseUrl}/webchat/directline.js` });
+    const result = await page.evaluate(async (domain) => {
+      type Obs<T> = { subscribe(next: (v: T) => void): { unsubscribe(): void } };
+      const dl = (window as unknown as { SishuMitraDirectLine: { create(o: object): { activity$: Obs<{ type: string; text?: string; id?: string }>; connectionStatus$: Obs<number>; postActivity(a: object): Obs<string>; end(): void } } }).SishuMitraDirectLine.create({ domain, locale: 'en' });
+      const statuses: number[] = [];
+      dl.connectionStatus$.subscribe((s) => statuses.push(s));
+      const texts: string[] = [];
+      const answered = new Promise<void>((resolve) =>
+        dl.activity$.subscribe((a) => {
+          if (a.type === 'message' && a.text) texts.push(a.text);
+          if (a.text === 'echo: from webchat') resolve();
+        }),
+      );
+      // what botframework-webchat posts, with its own entities and fields
+      const id = await new Promise<string>((resolve) =>
+        dl.postActivity({ type: 'message', text: 'from webchat', textFormat: 'plain', from: { id: 'dl_user', role: 'user' }, entities: [{ type: 'ClientCapabilities', requiresBotState: true }], channelData: { clientActivityID: 'wc-1' } }).subscribe(resolve),
+      );
+      await answered;
+      dl.end();
+      return { id, texts, statuses };
+    }, chat.baseUrl);
+    expect(result.id).toMatch(/^\d+$/);
+    expect(result.texts).toEqual(['hello (en) call 1098', 'from webchat', 'echo: from webchat']);
+    expect(result.statuses).toEqual([0, 1, 2, 5]);
   });
 });
