@@ -60,8 +60,7 @@ export class ReportDialog extends Dialog {
   constructor(private readonly deps: ReportDialogDeps) {
     super(JOURNEY.report);
     this.now = deps.now ?? Date.now;
-    const shownItems = (draft: ReportDraft) =>
-      SUMMARY_ITEMS.filter((item) => !this.steps.get(item)?.skip?.(draft));
+    const shownItems = (draft: ReportDraft) => SUMMARY_ITEMS.filter((item) => !this.step(item).skip?.(draft));
     const all: Step[] = [
       whoStep,
       whatStep,
@@ -132,7 +131,7 @@ export class ReportDialog extends Dialog {
       return Dialog.EndOfTurn;
     }
 
-    const outcome = await this.stepOf(state).read(turn, answer);
+    const outcome = await this.step(state.step).read(turn, answer);
     // A high-risk message mid-report: the bot has just given the emergency answer. Keep what it
     // told, and let the reporter choose to go on rather than pressing the next question on them.
     if (understoodOf(dc.context)?.risk === 'high') {
@@ -157,7 +156,7 @@ export class ReportDialog extends Dialog {
           await turn.ask(turn.t('offerPerson'), [this.deps.replies.button(dc.context, 'common:buttons.counsellor', 'cmd:human'), turn.button('buttons.resume', 'report:resume')]);
           return Dialog.EndOfTurn;
         }
-        await this.stepOf(state).ask(turn, state.misses);
+        await this.step(state.step).ask(turn, state.misses);
         return Dialog.EndOfTurn;
       case 'stay':
         await this.ask(turn, state);
@@ -211,17 +210,17 @@ export class ReportDialog extends Dialog {
   private following(state: ReportState, step: StepId | undefined): StepId {
     const order = state.urgent ? URGENT_ORDER : ORDER;
     const from = step === undefined ? -1 : order.indexOf(PARENT[step] ?? step);
-    return order.slice(from + 1).find((id) => !this.stepOf({ ...state, step: id }).skip?.(state.draft)) ?? 'consent';
+    return order.slice(from + 1).find((id) => !this.step(id).skip?.(state.draft)) ?? 'consent';
   }
 
-  private stepOf(state: Pick<ReportState, 'step'>): Step {
-    const step = this.steps.get(state.step);
-    if (!step) throw new Error(`report: no step ${state.step}`);
+  private step(id: StepId): Step {
+    const step = this.steps.get(id);
+    if (!step) throw new Error(`report: no step ${id}`);
     return step;
   }
 
   private ask(turn: StepTurn, state: ReportState): Promise<void> {
-    return this.stepOf(state).ask(turn, 0);
+    return this.step(state.step).ask(turn, 0);
   }
 
   private turnFor(context: TurnContext, state: ReportState): StepTurn {
