@@ -37,6 +37,13 @@ function refused(result: ChatResult): HandoffChat {
   }
 }
 
+/** The body's `text`, trimmed, of 1 to `max` characters. */
+function textField(body: Record<string, unknown>, max: number): string {
+  const text = typeof body.text === 'string' ? body.text.trim() : '';
+  if (text.length === 0 || text.length > max) throw new BadRequest(400, `text must be 1-${max} characters`);
+  return text;
+}
+
 function afterParam(req: Request): string | undefined {
   const after = new URL(req.url ?? '/', 'http://console').searchParams.get('after') ?? undefined;
   if (after !== undefined && !/^[\w-]{1,40}$/.test(after)) throw new BadRequest(400, 'after is malformed');
@@ -101,8 +108,7 @@ export function registerChatRoutes(server: Server, ctx: ConsoleContext, clock: (
   server.post('/console/api/chats/:id/messages', change(async (caller, req, res) => {
     const id = chatId(req);
     const body = await readJsonObject(req, CHANGE_BODY_BYTES);
-    const text = typeof body.text === 'string' ? body.text.trim() : '';
-    if (text.length === 0 || text.length > MAX_MESSAGE_CHARS) throw new BadRequest(400, `text must be 1-${MAX_MESSAGE_CHARS} characters`);
+    const text = textField(body, MAX_MESSAGE_CHARS);
     if (body.msgId !== undefined && (typeof body.msgId !== 'string' || !MSG_ID.test(body.msgId))) throw new BadRequest(400, 'msgId must be 8-64 letters, digits, _ or -');
     await ownChat(ctx, caller, id);
     const msgId = `console:${typeof body.msgId === 'string' ? body.msgId : randomUUID()}`;
@@ -115,8 +121,7 @@ export function registerChatRoutes(server: Server, ctx: ConsoleContext, clock: (
   server.post('/console/api/chats/:id/notes', change(async (caller, req, res) => {
     const id = chatId(req);
     const body = await readJsonObject(req, CHANGE_BODY_BYTES);
-    const text = typeof body.text === 'string' ? body.text.trim() : '';
-    if (text.length === 0 || text.length > MAX_NOTE_CHARS) throw new BadRequest(400, `text must be 1-${MAX_NOTE_CHARS} characters`);
+    const text = textField(body, MAX_NOTE_CHARS);
     await ownChat(ctx, caller, id);
     const note = await ctx.notes.add(id, caller.account.username, text);
     await ctx.audit.record(caller.account.username, 'note', id);
