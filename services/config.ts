@@ -58,6 +58,7 @@ export const configSchema = z.object({
   HANDOFF_LEASE_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(5).max(3600).default(45),
   HANDOFF_LANGUAGE_FALLBACK_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(86400).default(300),
   HANDOFF_ALERT_WEBHOOK_URL: url('the supervisors alert webhook').optional(),
+  HANDOFF_MODE: z.enum(['queue', 'botframework'], { message: 'must be queue or botframework' }).default('queue'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(120000).default(10000),
 });
