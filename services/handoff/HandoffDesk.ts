@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { TurnContext, type Activity, type BotAdapter, type ConversationState, type StatePropertyAccessor } from 'botbuilder';
+import {
+  ActivityTypes, EventFactory, HandoffEventNames, TurnContext, type Activity, type BotAdapter, type ConversationState, type StatePropertyAccessor,
+} from 'botbuilder';
 import type { HandoffPort } from '../../bots/ports';
 import { message, type Button } from '../../bots/replies';
 import { langOf } from '../../bots/state';
@@ -34,16 +36,25 @@ export interface HandoffDeskDeps {
   logger: Logger;
   metrics: HandoffMetrics;
   alert?: SupervisorAlert;
+  /**
+   * HANDOFF_MODE=botframework: on Azure Bot Service channels (not our own bridges) the bot emits
+   * `handoff.initiate` for an external agent hub instead of using the queue.
+   */
+  agentHub?: boolean;
   clock?: () => number;
 }
+
+/** Channels our own bridges serve: their users always reach our counsellors through the queue. */
+const OWN_CHANNELS = new Set(['whatsapp', 'webchat', 'ivr']);
 
 /** Over this estimate the user is also given 1098. */
 const LONG_WAIT_SECONDS = 10 * 60;
 const RATING = /^rate:([1-5])$/;
 
-/** The most urgent thing this conversation has shown, kept in its state until the handoff. */
-interface RiskSeen {
+/** Kept in the conversation's state: the most urgent thing it has shown, and the language of the handoff. */
+interface HandoffMemory {
   priority?: Priority;
+  lang?: Lang;
 }
 
 export function conversationIdOf(activity: Partial<Activity>): string {
@@ -57,11 +68,11 @@ export function conversationIdOf(activity: Partial<Activity>): string {
  * ends it on the safe word; renders what counsellors send for the user's channel.
  */
 export class HandoffDesk implements HandoffPort {
-  private readonly riskSeen: StatePropertyAccessor<RiskSeen>;
+  private readonly memory: StatePropertyAccessor<HandoffMemory>;
   private readonly clock: () => number;
 
   constructor(private readonly deps: HandoffDeskDeps) {
-    this.riskSeen = deps.conversationState.createProperty<RiskSeen>('handoffRisk');
+    this.memory = deps.conversationState.createProperty<HandoffMemory>('handoff');
     this.clock = deps.clock ?? Date.now;
   }
 
@@ -95,8 +106,16 @@ export class HandoffDesk implements HandoffPort {
   /** The counsellor journey: into the queue, the honest answer, then claimable. */
   async enter(context: TurnContext, ask: HandoffAsk): Promise<void> {
     const { activity } = context;
-    const seen = await this.riskSeen.get(context, {});
-    const priority = Math.min(ask.priority, seen.priority ?? 3) as Priority;
+    const memory = await this.memory.get(context, {});
+    const priority = Math.min(ask.priority, memory.priority ?? 3) as Priority;
+    memory.lang = ask.lang;
+    if (this.deps.agentHub && !OWN_CHANNELS.has(activity.channelId ?? '')) {
+      // No transcript goes with it: the bot keeps no record of what the user wrote.
+      const details = { language: ask.lang, priority, category: ask.category, caseRef: ask.caseRef, summary: ask.summary };
+      await context.sendActivity(EventFactory.createHandoffInitiation(context, details));
+      await context.sendActivity(message(this.deps.i18n.t(ask.lang, 'handoff:agentHubAsked')));
+      return;
+    }
     const entered = await this.deps.store.enqueue({
       conversationId: conversationIdOf(activity),
       reference: TurnContext.getConversationReference(activity),
@@ -128,10 +147,25 @@ export class HandoffDesk implements HandoffPort {
     return lines.join('\n');
   }
 
+  /**
+   * The external agent hub's `handoff.status` event: accepted → the agent talks, the bot stays quiet;
+   * failed → the honest answer with 1098 and 112; completed → the bot is back and asks for a rating.
+   * Returns false for any other activity.
+   */
+  async answerHandoffStatus(context: TurnContext): Promise<boolean> {
+    const { activity } = context;
+    if (activity.type !== ActivityTypes.Event || activity.name !== HandoffEventNames.HandoffStatus) return false;
+    const lang = (await this.memory.get(context, {})).lang ?? langOf(context);
+    const state = (activity.value as { state?: unknown } | undefined)?.state;
+    if (state === 'failed') await context.sendActivity(message(this.deps.i18n.t(lang, 'handoff:unavailable')));
+    if (state === 'completed') await context.sendActivity(this.endedMessage(lang));
+    return true;
+  }
+
   private async rememberRisk(context: TurnContext, understood: Understood | undefined): Promise<void> {
     if (understood?.risk !== 'high' && understood?.intent !== 'emergency') return;
-    const seen = await this.riskSeen.get(context, {});
-    seen.priority = Math.min(seen.priority ?? 3, understood.intent === 'emergency' ? 1 : 2) as Priority;
+    const memory = await this.memory.get(context, {});
+    memory.priority = Math.min(memory.priority ?? 3, understood.intent === 'emergency' ? 1 : 2) as Priority;
   }
 
   private t(context: TurnContext, key: string): string {
@@ -155,10 +189,13 @@ export class HandoffDesk implements HandoffPort {
 
   private render(chat: HandoffChat, msg: ChatMessage): Partial<Activity> {
     if (!msg.notice) return message(msg.text ?? '');
-    const text = this.deps.i18n.t(chat.language, `handoff:notice.${msg.notice.key}`, msg.notice.vars);
-    const buttons: Button[] = msg.notice.key === 'ended'
-      ? ['1', '2', '3', '4', '5'].map((n) => ({ title: this.deps.i18n.t(chat.language, `handoff:rate.${n}`), value: `rate:${n}` }))
-      : [];
-    return message(text, buttons);
+    if (msg.notice.key === 'ended') return this.endedMessage(chat.language);
+    return message(this.deps.i18n.t(chat.language, `handoff:notice.${msg.notice.key}`, msg.notice.vars));
+  }
+
+  /** The bot is back: the question of the 1-5 rating, with its buttons. */
+  private endedMessage(lang: Lang): Partial<Activity> {
+    const buttons: Button[] = ['1', '2', '3', '4', '5'].map((n) => ({ title: this.deps.i18n.t(lang, `handoff:rate.${n}`), value: `rate:${n}` }));
+    return message(this.deps.i18n.t(lang, 'handoff:notice.ended'), buttons);
   }
 }

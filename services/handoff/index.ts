@@ -19,6 +19,7 @@ export interface HandoffSettings {
   HANDOFF_LEASE_SECONDS: number;
   HANDOFF_LANGUAGE_FALLBACK_SECONDS: number;
   HANDOFF_ALERT_WEBHOOK_URL?: string;
+  HANDOFF_MODE: 'queue' | 'botframework';
   REDIS_KEY_PREFIX: string;
 }
 
@@ -69,6 +70,7 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
     logger,
     metrics,
     alert: settings.HANDOFF_ALERT_WEBHOOK_URL ? webhookAlert(settings.HANDOFF_ALERT_WEBHOOK_URL, logger) : undefined,
+    agentHub: settings.HANDOFF_MODE === 'botframework',
   });
   let worker: HandoffWorker | undefined;
   return {

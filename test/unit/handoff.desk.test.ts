@@ -19,7 +19,7 @@ import { i18n, lastButtons, replies, say, textsOf } from '../support/botHarness'
 const en = (key: string, vars?: Record<string, unknown>) => i18n.t('en', `handoff:${key}`, vars);
 
 /** The real bot with the real counsellor journey and handoff desk, on a TestAdapter and the demo-mode store. */
-function setUp(options: { hours?: string; counsellorOnDuty?: boolean } = {}) {
+function setUp(options: { hours?: string; counsellorOnDuty?: boolean; agentHub?: boolean } = {}) {
   const logger = createLogger({ level: 'silent' });
   const storage = new MemoryStorage();
   const conversationState = new ConversationState(storage);
@@ -30,6 +30,7 @@ function setUp(options: { hours?: string; counsellorOnDuty?: boolean } = {}) {
     schedule: parseDutySchedule(options.hours ?? '24x7'),
     metrics: createHandoffMetrics(new Registry(), store),
     alert: (chat) => alerts.push(chat),
+    agentHub: options.agentHub,
   });
   const bot = new HelplineBot({
     conversationState, userState: new UserState(storage), understanding: new EmbeddedUnderstanding(), replies,
@@ -39,7 +40,13 @@ function setUp(options: { hours?: string; counsellorOnDuty?: boolean } = {}) {
     ],
     logger, metrics: createMetrics(), handoff: desk,
   });
-  const adapter = configureAdapter(new TestAdapter((context) => bot.run(context)), { logger, metrics: createMetrics(), replies });
+  // An external agent hub's status events are answered first, as the bot's event handler does.
+  const adapter = configureAdapter(
+    new TestAdapter(async (context) => {
+      if (!(await desk.answerHandoffStatus(context))) await bot.run(context);
+    }),
+    { logger, metrics: createMetrics(), replies },
+  );
   // The user's channel, reached outside a turn as a bridge's continueConversation would.
   const channel: Proactive = {
     async continueConversation(reference, logic) {
@@ -153,5 +160,34 @@ describe('talking to a counsellor through the bot', () => {
     await startInEnglish(adapter);
     expect(textsOf(await say(adapter, 'cmd:human'))).toEqual([en('outOfHours', { hours })]);
     expect(await store.listWaiting()).toHaveLength(1);
+  });
+
+  describe('with an external agent hub (HANDOFF_MODE=botframework) on an Azure channel', () => {
+    it('emits handoff.initiate instead of queueing, and tells the user a person was asked for', async () => {
+      const { adapter, store } = setUp({ agentHub: true });
+      await startInEnglish(adapter);
+      await say(adapter, 'my uncle hits me and I want to die');
+      const sent = await say(adapter, 'cmd:human');
+      expect(sent[0]).toMatchObject({ type: 'event', name: 'handoff.initiate', value: { language: 'en' } });
+      expect((sent[0].value as { priority: number }).priority).toBeLessThanOrEqual(2);
+      expect(textsOf(sent.slice(1))).toEqual([en('agentHubAsked')]);
+      expect(await store.listWaiting()).toEqual([]);
+    });
+
+    it('answers the hub\'s status: silence when accepted, the honest answer when it failed, a rating when completed', async () => {
+      const { adapter } = setUp({ agentHub: true });
+      await startInEnglish(adapter);
+      await say(adapter, 'cmd:human');
+      const status = async (state: string) => {
+        adapter.activeQueue.length = 0;
+        await adapter.receiveActivity({ type: 'event', name: 'handoff.status', value: { state } });
+        return [...adapter.activeQueue];
+      };
+      expect(await status('accepted')).toEqual([]);
+      expect(textsOf(await status('failed'))).toEqual([en('unavailable')]);
+      const completed = await status('completed');
+      expect(textsOf(completed)).toEqual([en('notice.ended')]);
+      expect(lastButtons(completed)).toEqual(['rate:1', 'rate:2', 'rate:3', 'rate:4', 'rate:5']);
+    });
   });
 });
