@@ -4,6 +4,7 @@
 (function () {
   var $ = function (id) { return document.getElementById(id); };
   var state = { csrf: null, user: null, open: null, lastMsgId: null, queue: [], active: [], seenUrgent: {}, events: null, timers: [] };
+  var LONG_WAIT_SECONDS = 300; // a wait past this is shown in red: someone should pick it up now
   var PRIORITY = { 1: 'Emergency', 2: 'High risk', 3: 'Normal' };
   var LANGUAGE = { as: 'Assamese', hi: 'Hindi', en: 'English' };
   var NOTICE = {
@@ -103,7 +104,7 @@
       tr.dataset.id = row.id;
       var prio = el('td'); prio.appendChild(el('span', 'badge p' + row.priority, PRIORITY[row.priority] || row.priority));
       tr.appendChild(prio);
-      var wait = el('td', 'wait', waited(row.waitingSeconds)); wait.dataset.seconds = row.waitingSeconds;
+      var wait = el('td', row.waitingSeconds >= LONG_WAIT_SECONDS ? 'wait long' : 'wait', waited(row.waitingSeconds)); wait.dataset.seconds = row.waitingSeconds;
       tr.appendChild(wait);
       tr.appendChild(el('td', '', LANGUAGE[row.language] || row.language));
       tr.appendChild(el('td', '', row.channel));
@@ -128,7 +129,9 @@
   function tickWaits() {
     var extra = Math.round((Date.now() - (state.queueLoadedAt || Date.now())) / 1000);
     Array.prototype.forEach.call(document.querySelectorAll('#queueRows .wait'), function (td) {
-      td.textContent = waited(Number(td.dataset.seconds) + extra);
+      var seconds = Number(td.dataset.seconds) + extra;
+      td.textContent = waited(seconds);
+      td.classList.toggle('long', seconds >= LONG_WAIT_SECONDS);
     });
   }
 
