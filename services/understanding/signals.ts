@@ -8,7 +8,7 @@ export const SIGNALS = [
   // harms
   'hit', 'hit_now', 'confine', 'sexual', 'touch', 'bad_manner', 'marriage', 'child', 'minor_age', 'forced',
   'work', 'workplace', 'labour', 'traffick', 'take_away', 'lure', 'lure_place', 'missing', 'online', 'image', 'threat',
-  'bully', 'school_actor', 'neglect', 'self_harm', 'harm_general', 'danger', 'life', 'end',
+  'bully', 'school_actor', 'neglect', 'self_harm', 'harm_general', 'danger', 'life', 'end', 'comeback',
   // situation and intent cues
   'urgent', 'teacher_role', 'ask', 'service', 'counsellor', 'greeting', 'help', 'report', 'safe',
   'negation', 'year', 'object',
@@ -30,7 +30,7 @@ export function isSignal(name: string): name is Signal {
   return KNOWN.has(name);
 }
 
-/** "jeena nahi", "বাঁচতে চাই না", "জীয়াই থকাৰ অৰ্থ নাই": living words near a negation or an ending. */
+/** How near a negation must be to a living word ("jeena nahi", "বাঁচতে চাই না") or a coming-back word. */
 const LIFE_REACH = 4;
 
 export function presentSignals(hits: Hit[]): Set<Signal> {
@@ -43,6 +43,8 @@ export function presentSignals(hits: Hit[]): Set<Signal> {
     if (NEGATABLE.has(hit.signal) && negations.some((n) => negates(n, hit))) continue;
     if (hit.signal === 'school_actor' && roles.some((r) => r.start <= hit.start && hit.end <= r.end)) continue;
     if (hit.signal === 'life' && ends.some((e) => near(e, hit))) present.add('self_harm');
+    // "has not returned", "घर नहीं आया", "অহা নাই", "ফেরেনি": a coming-back word near a negation.
+    if (hit.signal === 'comeback' && negations.some((n) => near(n, hit))) present.add('missing');
     present.add(hit.signal as Signal);
   }
   return present;

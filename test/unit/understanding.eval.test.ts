@@ -12,6 +12,7 @@ const SETS = [
   join(root, '..', 'shared', 'eval', 'dev.jsonl'),
   join(root, 'test', 'fixtures', 'understanding-heldout.jsonl'),
   join(root, 'test', 'fixtures', 'understanding-fresh.jsonl'),
+  join(root, 'test', 'fixtures', 'understanding-third.jsonl'),
 ].filter((file) => existsSync(file));
 
 const reader = new EmbeddedUnderstanding();
