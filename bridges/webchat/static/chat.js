@@ -118,6 +118,7 @@
       };
       actionsEl.appendChild(b);
     });
+    logEl.scrollTop = logEl.scrollHeight; // the buttons took room from the messages
   }
 
   function onActivity(a) {
