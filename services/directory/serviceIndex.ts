@@ -58,7 +58,8 @@ function gridCell(point: GeoPoint): [number, number] {
 }
 
 export class ServiceIndex {
-  private readonly cells: ServiceEntry[][] = Array.from({ length: ROWS * COLS }, () => []);
+  /** A grid per kind, so a search for a rare kind (the One Stop Centre) does not wade through the others. */
+  private readonly gridsByKind = new Map<ServiceKind, ServiceEntry[][]>();
   private readonly byDistrict = new Map<string, ServiceEntry[]>();
   private readonly statewideServices: ServiceEntry[] = [];
 
@@ -70,7 +71,7 @@ export class ServiceIndex {
         if (inDistrict) inDistrict.push(service);
         else this.byDistrict.set(service.districtId, [service]);
       }
-      if (service.coordinates) this.cells[this.cellOf(service.coordinates)].push(service);
+      if (service.coordinates) this.gridOf(service.kind)[this.cellOf(service.coordinates)].push(service);
     }
   }
 
@@ -80,8 +81,11 @@ export class ServiceIndex {
     const [row, col] = gridCell(point);
     const maxRing = Math.max(ROWS, COLS);
     // One visitor per query (not per ring): this loop is the hot path of every "nearest" answer.
+    const grids = [...new Set(filter.kinds ?? this.gridsByKind.keys())]
+      .map((kind) => this.gridsByKind.get(kind))
+      .filter((grid): grid is ServiceEntry[][] => grid !== undefined);
     const visit = (service: ServiceEntry): void => {
-      if (!matches(service, filter)) return;
+      if (!serves(service, filter.person)) return;
       const distanceKm = haversineKm(point, service.coordinates as GeoPoint);
       if (best.length === limit && distanceKm >= best[best.length - 1].distanceKm) return;
       let at = best.length;
@@ -92,7 +96,7 @@ export class ServiceIndex {
     for (let ring = 0; ring <= maxRing; ring++) {
       // Every point in ring r is at least (r - 1) whole cells away from the query's cell.
       if (best.length === limit && (ring - 1) * MIN_KM_PER_CELL > best[best.length - 1].distanceKm) break;
-      this.visitRing(row, col, ring, visit);
+      for (const grid of grids) this.visitRing(grid, row, col, ring, visit);
     }
     return best;
   }
@@ -105,20 +109,29 @@ export class ServiceIndex {
     return this.statewideServices.filter((service) => matches(service, filter));
   }
 
+  private gridOf(kind: ServiceKind): ServiceEntry[][] {
+    let grid = this.gridsByKind.get(kind);
+    if (!grid) {
+      grid = Array.from({ length: ROWS * COLS }, () => []);
+      this.gridsByKind.set(kind, grid);
+    }
+    return grid;
+  }
+
   private cellOf(point: GeoPoint): number {
     const [row, col] = gridCell(point);
     return row * COLS + col;
   }
 
-  /** Calls `visit` for every service in the square ring of cells at Chebyshev distance `ring`. */
-  private visitRing(row: number, col: number, ring: number, visit: (service: ServiceEntry) => void): void {
+  /** Calls `visit` for every service of a grid in the square ring of cells at Chebyshev distance `ring`. */
+  private visitRing(grid: ServiceEntry[][], row: number, col: number, ring: number, visit: (service: ServiceEntry) => void): void {
     for (let r = row - ring; r <= row + ring; r++) {
       if (r < 0 || r >= ROWS) continue;
       const onEdgeRow = r === row - ring || r === row + ring;
       const step = onEdgeRow || ring === 0 ? 1 : 2 * ring;
       for (let c = col - ring; c <= col + ring; c += step) {
         if (c < 0 || c >= COLS) continue;
-        for (const service of this.cells[r * COLS + c]) visit(service);
+        for (const service of grid[r * COLS + c]) visit(service);
       }
     }
   }
