@@ -1,21 +1,23 @@
-import type { TestAdapter } from 'botbuilder';
 import { randomBytes } from 'node:crypto';
 import { FieldCipher } from '../../services/cases/cipher';
 import { MemoryCaseStore } from '../../services/cases/MemoryCaseStore';
 import { MemoryHandoffStore } from '../../services/handoff/MemoryHandoffStore';
 import type { Lang } from '../../services/i18n';
 import { i18n, lastButtons, say, textsOf } from '../support/botHarness';
-import { createReportBot, send } from './reportRig';
+import { createReportBot, send, type ReportRigOptions } from './reportRig';
 
 const memoryStore = () => new MemoryCaseStore({ cipher: new FieldCipher(randomBytes(32).toString('base64')), retentionMs: 90 * 86_400_000 });
 const t = (key: string, vars?: Record<string, unknown>, lng: Lang = 'en') => i18n.t(lng, `report:${key}`, vars);
 const joined = (replies: { text?: string }[]) => textsOf(replies).join('\n');
 
-/** A report begun from the menu in English, answered with button values up to (not including) `until`. */
-async function reportUntil(adapter: TestAdapter, answers: string[]): Promise<void> {
+/** A report begun from the menu in English over a fresh memory store, with these answers given. */
+async function reportUntil(answers: string[], options: Omit<ReportRigOptions, 'store'> = {}) {
+  const store = memoryStore();
+  const { adapter } = createReportBot({ store, ...options });
   await say(adapter, 'lang:en');
   await say(adapter, 'menu:report');
   for (const answer of answers) await say(adapter, answer);
+  return { adapter, store };
 }
 
 const PARENT_TO_SUMMARY = [
@@ -54,10 +56,8 @@ describe('the report journey, branch by branch', () => {
   });
 
   it('answers danger now with the emergency numbers first, then queues the case first with its reference', async () => {
-    const store = memoryStore();
     const queue = new MemoryHandoffStore({ leaseMs: 60_000, languageFallbackMs: 60_000, pendingGraceMs: 5_000, retentionMs: 86_400_000 });
-    const { adapter } = createReportBot({ store, queue });
-    await reportUntil(adapter, ['report:who:family', 'report:what:physical_abuse']);
+    const { adapter, store } = await reportUntil(['report:who:family', 'report:what:physical_abuse'], { queue });
     const danger = await say(adapter, 'report:danger:yes');
     expect(danger[0].text).toContain(i18n.t('en', 'common:danger'));
     expect(danger[0].text).toContain('112');
@@ -88,9 +88,7 @@ describe('the report journey, branch by branch', () => {
   });
 
   it('keeps only the district of a shared location', async () => {
-    const store = memoryStore();
-    const { adapter } = createReportBot({ store });
-    await reportUntil(adapter, PARENT_TO_SUMMARY.slice(0, 3));
+    const { adapter, store } = await reportUntil(PARENT_TO_SUMMARY.slice(0, 3));
     const located = await send(adapter, { entities: [{ type: 'GeoCoordinates', latitude: 26.7612, longitude: 94.2137 }] });
     expect(joined(located)).toContain(t('whereFound', { district: 'Jorhat' }));
     for (const answer of PARENT_TO_SUMMARY.slice(4)) await say(adapter, answer);
@@ -102,9 +100,7 @@ describe('the report journey, branch by branch', () => {
   });
 
   it('lets the summary be corrected item by item, then comes back to it', async () => {
-    const store = memoryStore();
-    const { adapter } = createReportBot({ store });
-    await reportUntil(adapter, PARENT_TO_SUMMARY);
+    const { adapter, store } = await reportUntil(PARENT_TO_SUMMARY);
     const fix = await say(adapter, 'report:summary:change');
     expect(joined(fix)).toContain(t('ask.fix'));
     expect(lastButtons(fix)).toEqual(expect.arrayContaining(['report:fix:who', 'report:fix:where', 'report:fix:contact']));
@@ -118,9 +114,7 @@ describe('the report journey, branch by branch', () => {
   });
 
   it('stores nothing when the reporter does not consent', async () => {
-    const store = memoryStore();
-    const { adapter } = createReportBot({ store });
-    await reportUntil(adapter, [...PARENT_TO_SUMMARY, 'report:summary:ok']);
+    const { adapter, store } = await reportUntil([...PARENT_TO_SUMMARY, 'report:summary:ok']);
     const refused = await say(adapter, 'report:consent:dontSend');
     expect(joined(refused)).toContain(t('notSent'));
     expect(joined(refused)).toContain('1098');
@@ -128,24 +122,20 @@ describe('the report journey, branch by branch', () => {
   });
 
   it('cancels at any point, keeping nothing', async () => {
-    const store = memoryStore();
-    const { adapter } = createReportBot({ store });
-    await reportUntil(adapter, PARENT_TO_SUMMARY.slice(0, 4));
+    const { adapter, store } = await reportUntil(PARENT_TO_SUMMARY.slice(0, 4));
     expect(joined(await say(adapter, 'cancel'))).toContain(t('cancelled'));
     expect(joined(await say(adapter, 'report:age:6to11'))).not.toContain(t('ask.gender'));
     expect(await store.list({})).toEqual([]);
   });
 
   it('goes back to the previous question', async () => {
-    const { adapter } = createReportBot({ store: memoryStore() });
-    await reportUntil(adapter, PARENT_TO_SUMMARY.slice(0, 2));
+    const { adapter } = await reportUntil(PARENT_TO_SUMMARY.slice(0, 2));
     expect(joined(await say(adapter, 'back'))).toContain(t('ask.what'));
     expect(joined(await say(adapter, 'report:back'))).toContain(t('ask.who'));
   });
 
   it('after a safety interruption offers to go on, keeping the place in the report', async () => {
-    const { adapter } = createReportBot({ store: memoryStore() });
-    await reportUntil(adapter, PARENT_TO_SUMMARY.slice(0, 3));
+    const { adapter } = await reportUntil(PARENT_TO_SUMMARY.slice(0, 3));
     const interrupted = await say(adapter, 'he is beating me right now');
     expect(interrupted[0].text).toContain(i18n.t('en', 'common:danger'));
     expect(joined(interrupted)).toContain(t('resumeOffer'));
@@ -155,8 +145,7 @@ describe('the report journey, branch by branch', () => {
 
   it('after a long pause asks whether to go on where the reporter left off', async () => {
     let now = 1_800_000_000_000;
-    const { adapter } = createReportBot({ store: memoryStore(), now: () => now });
-    await reportUntil(adapter, PARENT_TO_SUMMARY.slice(0, 2));
+    const { adapter } = await reportUntil(PARENT_TO_SUMMARY.slice(0, 2), { now: () => now });
     now += 26 * 3_600_000;
     const back = await say(adapter, 'hello');
     expect(joined(back)).toContain(t('welcomeBack'));
@@ -184,9 +173,7 @@ describe('the report journey, branch by branch', () => {
   });
 
   it('takes a phone number only with consent to be called, saying who will call', async () => {
-    const store = memoryStore();
-    const { adapter } = createReportBot({ store });
-    await reportUntil(adapter, PARENT_TO_SUMMARY.slice(0, 7));
+    const { adapter, store } = await reportUntil(PARENT_TO_SUMMARY.slice(0, 7));
     expect(joined(await say(adapter, 'report:contact:phone'))).toContain(t('ask.phone'));
     const consent = await say(adapter, '98765 43210');
     expect(joined(consent)).toContain(t('ask.callConsent', { phone: '+919876543210' }));
@@ -201,9 +188,7 @@ describe('the report journey, branch by branch', () => {
   });
 
   it('forgets a number the reporter does not want to be called on', async () => {
-    const store = memoryStore();
-    const { adapter } = createReportBot({ store });
-    await reportUntil(adapter, [...PARENT_TO_SUMMARY.slice(0, 7), '9876543210']);
+    const { adapter, store } = await reportUntil([...PARENT_TO_SUMMARY.slice(0, 7), '9876543210']);
     expect(joined(await say(adapter, 'report:callConsent:no'))).toContain(t('stayAnonymous'));
     await say(adapter, 'report:summary:ok');
     await say(adapter, 'report:consent:send');
@@ -211,9 +196,7 @@ describe('the report journey, branch by branch', () => {
   });
 
   it('never keeps a picture, and says where to report one', async () => {
-    const store = memoryStore();
-    const { adapter } = createReportBot({ store });
-    await reportUntil(adapter, ['report:who:family']);
+    const { adapter, store } = await reportUntil(['report:who:family']);
     const replies = await send(adapter, { attachments: [{ contentType: 'image/jpeg', contentUrl: 'https://example.invalid/p.jpg' }] });
     expect(joined(replies)).toContain(t('noPictures'));
     expect(joined(replies)).toContain('cybercrime.gov.in');

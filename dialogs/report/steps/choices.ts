@@ -1,7 +1,7 @@
 import type { Replies } from '../../../bots/replies';
 import { AGE_BANDS, GENDERS, REPORTERS, WHEN } from '../../../services/cases/types';
 import { choiceStep } from '../choice';
-import type { Step } from '../types';
+import type { ReportDraft, Step } from '../types';
 
 /** A child telling about themselves gets the shortest path: no "when", no call-back number. */
 export const isChildReporter = (draft: { reporter?: string }) => draft.reporter === 'child';
@@ -37,30 +37,19 @@ export function dangerStep(replies: Replies): Step {
   });
 }
 
-export const ageStep: Step = choiceStep({
-  id: 'age',
-  options: AGE_BANDS,
-  labels: 'age',
-  apply: (turn, age) => {
-    turn.draft.age = age;
-  },
-});
+/** A step whose one answer is kept in the draft field it is named after. */
+function fieldStep<F extends 'age' | 'gender' | 'when'>(field: F, options: readonly NonNullable<ReportDraft[F]>[], skip?: Step['skip']): Step {
+  return choiceStep({
+    id: field,
+    options,
+    labels: field,
+    skip,
+    apply: (turn, value) => {
+      turn.draft[field] = value;
+    },
+  });
+}
 
-export const genderStep: Step = choiceStep({
-  id: 'gender',
-  options: GENDERS,
-  labels: 'gender',
-  apply: (turn, gender) => {
-    turn.draft.gender = gender;
-  },
-});
-
-export const whenStep: Step = choiceStep({
-  id: 'when',
-  options: WHEN,
-  labels: 'when',
-  skip: isChildReporter,
-  apply: (turn, when) => {
-    turn.draft.when = when;
-  },
-});
+export const ageStep = fieldStep('age', AGE_BANDS);
+export const genderStep = fieldStep('gender', GENDERS);
+export const whenStep = fieldStep('when', WHEN, isChildReporter);
