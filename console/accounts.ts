@@ -37,9 +37,15 @@ export const MIN_PASSWORD_LENGTH = 10;
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 const ACCOUNTS = 'accounts';
 
-export function checkUsername(username: string): string {
+/** The name as stored, or null when it cannot be a user name (so whatever a stranger typed is never recorded). */
+export function normalUsername(username: string): string | null {
   const name = username.trim().toLowerCase();
-  if (!USERNAME.test(name)) throw new AccountError('user name must be 2-32 of a-z, 0-9, dot, dash or underscore');
+  return USERNAME.test(name) ? name : null;
+}
+
+export function checkUsername(username: string): string {
+  const name = normalUsername(username);
+  if (!name) throw new AccountError('user name must be 2-32 of a-z, 0-9, dot, dash or underscore');
   return name;
 }
 

@@ -1,6 +1,7 @@
 import type { Server } from 'restify';
 import { BadRequest, readJsonObject } from '../services/http/body';
 import { route, sendJson } from '../services/http/server';
+import { normalUsername } from './accounts';
 import { authenticate, clientAddress, sessionCookie, type ConsoleContext } from './context';
 import { userView } from './views';
 
@@ -16,7 +17,8 @@ function field(body: Record<string, unknown>, name: string, max: number): string
 export function registerAuthRoutes(server: Server, ctx: ConsoleContext): void {
   server.post('/console/api/login', route(ctx.logger, async (req, res) => {
     const body = await readJsonObject(req, LOGIN_BODY_BYTES);
-    const username = field(body, 'username', 64).trim().toLowerCase();
+    // A name that cannot exist is refused like a wrong password, counted and recorded under one placeholder.
+    const username = normalUsername(field(body, 'username', 64)) ?? '(not a user name)';
     const password = field(body, 'password', 256);
     const refusal = await ctx.guard.admit(clientAddress(req), username);
     if (refusal) {
