@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Server } from 'restify';
-import { BadRequest } from '../services/http/body';
+import type { Response, Server } from 'restify';
 import { route, sendText } from '../services/http/server';
 import type { Logger } from '../services/logger';
 import { projectRoot } from '../services/paths';
@@ -25,17 +24,17 @@ const SECURITY_HEADERS = {
 /** The console page and its two assets, read once at start-up. */
 export function registerConsolePage(server: Server, logger: Logger): void {
   const files = new Map(Object.entries(TYPES).map(([name, type]) => [name, { body: readFileSync(join(STATIC_DIR, name), 'utf8'), type }]));
-  const serve = (name: string) => route(logger, async (_req, res) => {
+  const send = (res: Response, name: string) => {
     const file = files.get(name);
-    if (!file) throw new BadRequest(404, 'no such file');
+    if (!file) return sendText(res, 404, 'no such file');
     res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache', ...SECURITY_HEADERS });
     res.end(file.body);
-  });
-  server.get('/console', serve('index.html'));
-  server.get('/console/', serve('index.html'));
+  };
+  const page = route(logger, async (_req, res) => send(res, 'index.html'));
+  server.get('/console', page);
+  server.get('/console/', page);
   server.get('/console/static/:file', route(logger, async (req, res) => {
     const name = String(req.params?.file ?? '');
-    if (name === 'index.html' || !files.has(name)) return sendText(res, 404, 'no such file');
-    await serve(name)(req, res);
+    send(res, name === 'index.html' ? '' : name);
   }));
 }

@@ -36,4 +36,16 @@ describe('the console in demo mode (in memory)', () => {
     expect(refused.status).toBe(429);
     expect(await refused.text()).toContain('too many sign-in attempts');
   });
+
+  it('serves the page and its two files with a strict content policy, and nothing else', async () => {
+    const page = await fetch(`${rig.url}/console`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    expect(await page.text()).toContain('/console/static/console.js');
+    expect((await fetch(`${rig.url}/console/static/console.js`)).headers.get('content-type')).toContain('javascript');
+    for (const path of ['/console/static/nope.js', '/console/static/..%2F..%2Fpackage.json', '/console/static/index.html']) {
+      expect((await fetch(`${rig.url}${path}`)).status).toBe(404);
+    }
+  });
 });
