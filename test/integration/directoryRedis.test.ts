@@ -1,4 +1,4 @@
-import { MemoryIndexSource, ServiceDirectory } from '../../services/directory/directory';
+import { ServiceDirectory } from '../../services/directory/directory';
 import { loadGazetteer } from '../../services/directory/gazetteer';
 import { parseImportFile } from '../../services/directory/importFile';
 import { RedisIndexSource, RedisServiceListStore } from '../../services/directory/redisStore';
@@ -94,14 +94,5 @@ describe('the service list in Redis', () => {
     const directory = new ServiceDirectory(gazetteer, source);
     expect(await directory.inDistrict('dhubri', { kinds: ['cwc'] })).toHaveLength(1);
     away.disconnect();
-  });
-
-  it('a memory source answers the same queries as a Redis source holding the same list', async () => {
-    const list = generation('epsilon', 50);
-    await store.replace(list);
-    const fromRedis = new ServiceDirectory(gazetteer, new RedisIndexSource(store, shipped, logger, 0));
-    const fromMemory = new ServiceDirectory(gazetteer, new MemoryIndexSource(list));
-    const point = { lat: 26.5, lon: 92.5 };
-    expect(await fromRedis.nearest(point, { person: { who: 'girl' } }, 5)).toEqual(await fromMemory.nearest(point, { person: { who: 'girl' } }, 5));
   });
 });
