@@ -36,8 +36,8 @@ interface Counts { bengali: number; devanagari: number; latin: number }
 
 function countScripts(text: string): Counts {
   const counts: Counts = { bengali: 0, devanagari: 0, latin: 0 };
-  for (const ch of text) {
-    const c = ch.charCodeAt(0);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
     if (c >= 0x0980 && c <= 0x09ff) counts.bengali++;
     else if (c >= 0x0900 && c <= 0x097f) counts.devanagari++;
     else if (c >= 0x61 && c <= 0x7a) counts.latin++;

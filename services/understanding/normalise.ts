@@ -47,6 +47,7 @@ const FOLD_CACHE_LIMIT = 50_000;
 const foldCache = new Map<string, string>();
 
 function foldNative(token: string): string {
+  if (!/[\u0900-\u09ff'’]/.test(token)) return token; // digits and other scripts: nothing to fold
   return token
     .replace(/'|’|\u093c|\u09bc|\u0901|\u0902|\u0981/g, '') // apostrophe, nukta, chandrabindu, anusvara
     .replace(/\u0940/g, '\u093f')
