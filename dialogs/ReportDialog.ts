@@ -64,7 +64,7 @@ export class ReportDialog extends Dialog {
     const all: Step[] = [
       whoStep,
       whatStep,
-      dangerStep(deps.replies),
+      dangerStep(deps.replies, deps.submitter),
       whereStep(deps.places),
       ageStep,
       genderStep,
@@ -134,7 +134,7 @@ export class ReportDialog extends Dialog {
     const outcome = await this.step(state.step).read(turn, answer);
     // A high-risk message mid-report: the bot has just given the emergency answer. Keep what it
     // told, and let the reporter choose to go on rather than pressing the next question on them.
-    if (understoodOf(dc.context)?.risk === 'high') {
+    if (understoodOf(dc.context)?.risk === 'high' && outcome.kind !== 'end' && outcome.kind !== 'finish') {
       state.draft.risk = 'high';
       if (outcome.kind === 'next' || outcome.kind === 'goto') this.move(state, outcome);
       await turn.ask(turn.t('resumeOffer'), [turn.button('buttons.resume', 'report:resume')]);
@@ -149,6 +149,8 @@ export class ReportDialog extends Dialog {
         return this.finish(dc, turn, state, outcome.send);
       case 'wait':
         return Dialog.EndOfTurn;
+      case 'end':
+        return dc.endDialog();
       case 'again':
         state.misses++;
         if (state.misses > MAX_MISSES) {

@@ -1,6 +1,6 @@
 import { TurnContext } from 'botbuilder';
 import type { CaseRecord, CaseStore, NewCase } from '../../services/cases/types';
-import type { HandoffQueue, Priority } from '../../services/handoff/types';
+import type { Enqueued, HandoffQueue, HandoffRequest, Priority } from '../../services/handoff/types';
 import type { Lang } from '../../services/i18n';
 import type { Logger } from '../../services/logger';
 import type { ReportDraft } from './types';
@@ -35,27 +35,40 @@ export class ReportSubmitter {
     const record = await this.store.create(toNewCase(draft, language, context.activity.channelId ?? 'unknown', consentAt));
     this.logger.info({ caseRef: record.ref, category: record.category, risk: record.risk, district: record.district }, 'report stored');
     const priority = priorityOf(record);
-    if (!this.queue || priority === undefined) return { record };
+    if (priority === undefined) return { record };
+    const enqueued = await this.enqueue(context, { language, priority, category: record.category, district: record.district, summary: redactedSummary(record), caseRef: record.ref });
+    if (!enqueued) return { record };
+    await this.store.setStatus(record.ref, 'queued', enqueued.chat.id);
+    return { record: { ...record, status: 'queued', handoffChatId: enqueued.chat.id }, position: enqueued.position };
+  }
+
+  /**
+   * Danger now, before the report is finished: the conversation goes first in the counsellors'
+   * queue at once. Nothing is stored (there is no consent yet); the counsellor takes it from here.
+   * Returns the place in the queue, or undefined when there is no queue to go to.
+   */
+  async handOffNow(context: TurnContext, draft: ReportDraft, language: Lang): Promise<number | undefined> {
+    const category = draft.category ?? draft.proposedCategory;
+    const summary = ['report not finished', category, 'danger now'].filter(Boolean).join(' · ');
+    return (await this.enqueue(context, { language, priority: 1, category, summary }))?.position;
+  }
+
+  private async enqueue(context: TurnContext, request: Pick<HandoffRequest, 'language' | 'priority' | 'category' | 'district' | 'summary' | 'caseRef'>): Promise<Enqueued | undefined> {
+    if (!this.queue) return undefined;
+    const { activity } = context;
     try {
-      const { activity } = context;
       const enqueued = await this.queue.enqueue({
+        ...request,
         conversationId: `${activity.channelId}:${activity.conversation?.id}`,
         reference: TurnContext.getConversationReference(activity),
         channel: activity.channelId ?? 'unknown',
-        language,
-        priority,
-        category: record.category,
-        district: record.district,
-        summary: redactedSummary(record),
-        caseRef: record.ref,
       });
       await this.queue.open(enqueued.chat.id);
-      await this.store.setStatus(record.ref, 'queued', enqueued.chat.id);
-      return { record: { ...record, status: 'queued', handoffChatId: enqueued.chat.id }, position: enqueued.position };
+      return enqueued;
     } catch (err) {
-      // The case is safe in the store as `new`; the console lists it there.
-      this.logger.warn({ caseRef: record.ref, err: { message: err instanceof Error ? err.message : String(err) } }, 'report not queued');
-      return { record };
+      // A case stays safe in the store as `new`, where the console lists it.
+      this.logger.warn({ caseRef: request.caseRef, err: { message: err instanceof Error ? err.message : String(err) } }, 'report not queued');
+      return undefined;
     }
   }
 }

@@ -56,7 +56,8 @@ export interface StepTurn {
 
 /**
  * next: answered, go on · again: not usable, ask in other words · stay: ask this step afresh (not a miss)
- * · wait: the step already answered and waits · goto: another step · finish: the reporter decided to send or not.
+ * · wait: the step already answered and waits · goto: another step · finish: the reporter decided to send or not
+ * · end: a counsellor takes over, the report stops here.
  */
 export type Outcome =
   | { kind: 'next' }
@@ -64,7 +65,8 @@ export type Outcome =
   | { kind: 'stay' }
   | { kind: 'wait' }
   | { kind: 'goto'; step: StepId; correcting?: boolean }
-  | { kind: 'finish'; send: boolean };
+  | { kind: 'finish'; send: boolean }
+  | { kind: 'end' };
 
 export interface Step {
   id: StepId;

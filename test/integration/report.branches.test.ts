@@ -55,20 +55,47 @@ describe('the report journey, branch by branch', () => {
     expect(stored.phone).toBeUndefined();
   });
 
-  it('answers danger now with the emergency numbers first, then queues the case first with its reference', async () => {
+  it('answers danger now with the emergency numbers, then puts the conversation first in the queue at once', async () => {
     const queue = new MemoryHandoffStore({ leaseMs: 60_000, languageFallbackMs: 60_000, pendingGraceMs: 5_000, retentionMs: 86_400_000 });
     const { adapter, store } = await reportUntil(['report:who:family', 'report:what:physical_abuse'], { queue });
     const danger = await say(adapter, 'report:danger:yes');
     expect(danger[0].text).toContain(i18n.t('en', 'common:danger'));
     expect(danger[0].text).toContain('112');
+    expect(joined(danger)).toContain(t('dangerQueued', { position: 1 }));
+    expect(joined(danger)).not.toContain(t('ask.where'));
+    const [chat] = await queue.listWaiting();
+    expect(chat).toMatchObject({ priority: 1, category: 'physical_abuse', language: 'en' });
+    expect(chat.caseRef).toBeUndefined();
+    // Nothing was consented to, so nothing is stored; the counsellor takes it from here.
+    expect(await store.list({})).toEqual([]);
+  });
+
+  it('with no queue to go to, answers danger now and goes on; the case is marked danger now', async () => {
+    const { adapter, store } = await reportUntil(['report:who:family', 'report:what:physical_abuse']);
+    const danger = await say(adapter, 'report:danger:yes');
+    expect(danger[0].text).toContain(i18n.t('en', 'common:danger'));
     expect(joined(danger)).toContain(t('dangerGoOn'));
     expect(joined(danger)).toContain(t('ask.where'));
-    for (const answer of ['Cachar', 'report:age:under6', 'report:gender:boy', 'report:when:today', 'report:contact:anonymous', 'report:summary:ok']) await say(adapter, answer);
+    for (const answer of PARENT_TO_SUMMARY.slice(3)) await say(adapter, answer);
+    await say(adapter, 'report:summary:ok');
+    await say(adapter, 'report:consent:send');
+    expect((await store.list({}))[0]).toMatchObject({ dangerNow: true, risk: 'high', status: 'new' });
+  });
+
+  it('queues a high-risk case with its reference and priority once it is sent', async () => {
+    const queue = new MemoryHandoffStore({ leaseMs: 60_000, languageFallbackMs: 60_000, pendingGraceMs: 5_000, retentionMs: 86_400_000 });
+    const { adapter, store } = await reportUntil([], { queue });
+    await say(adapter, 'report:who:family');
+    await say(adapter, 'report:what:sexual_abuse');
+    await say(adapter, 'report:danger:no');
+    // A high-risk message mid-report: the emergency answer, then the report goes on.
+    await say(adapter, 'he is beating me right now');
+    for (const answer of ['report:resume', 'Cachar', 'report:age:6to11', 'report:gender:girl', 'report:when:thisWeek', 'report:contact:anonymous', 'report:summary:ok']) await say(adapter, answer);
     const sent = await say(adapter, 'report:consent:send');
     const [stored] = await store.list({});
-    expect(stored).toMatchObject({ dangerNow: true, risk: 'high', status: 'queued' });
+    expect(stored).toMatchObject({ risk: 'high', dangerNow: false, status: 'queued' });
     const [chat] = await queue.listWaiting();
-    expect(chat).toMatchObject({ priority: 1, caseRef: stored.ref, category: 'physical_abuse', district: 'cachar', language: 'en' });
+    expect(chat).toMatchObject({ priority: 2, caseRef: stored.ref, district: 'cachar' });
     expect(stored.handoffChatId).toBe(chat.id);
     expect(chat.summary).not.toContain('"');
     expect(joined(sent)).toContain(t('queued', { position: 1 }));

@@ -1,6 +1,8 @@
 import type { Replies } from '../../../bots/replies';
+import { langOf } from '../../../bots/state';
 import { AGE_BANDS, GENDERS, REPORTERS, WHEN } from '../../../services/cases/types';
 import { choiceStep } from '../choice';
+import type { ReportSubmitter } from '../submit';
 import type { ReportDraft, Step } from '../types';
 
 /** A child telling about themselves gets the shortest path: no "when", no call-back number. */
@@ -18,21 +20,28 @@ export const whoStep: Step = choiceStep({
 
 const DANGER = ['yes', 'no', 'notSure'] as const;
 
-/** Yes: the emergency answer at once (112, 1098, a person), and the case goes first in the queue. */
-export function dangerStep(replies: Replies): Step {
+/**
+ * Yes: the emergency answer at once (112, 1098, a person), then the conversation goes first in the
+ * counsellors' queue; with no queue to go to, the report goes on and its case is marked first.
+ */
+export function dangerStep(replies: Replies, submitter: Pick<ReportSubmitter, 'handOffNow'>): Step {
   return choiceStep({
     id: 'danger',
     options: DANGER,
     labels: 'danger',
     async apply(turn, answer) {
       turn.draft.dangerNow = answer === 'yes';
-      if (answer === 'yes') {
-        turn.draft.risk = 'high';
-        await replies.sendDangerAnswer(turn.context);
+      if (answer === 'notSure') await turn.tell(turn.t('dangerNotSure'));
+      if (answer !== 'yes') return;
+      turn.draft.risk = 'high';
+      await replies.sendDangerAnswer(turn.context);
+      const position = await submitter.handOffNow(turn.context, turn.draft, langOf(turn.context));
+      if (position === undefined) {
         await turn.tell(turn.t('dangerGoOn'));
-      } else if (answer === 'notSure') {
-        await turn.tell(turn.t('dangerNotSure'));
+        return;
       }
+      await turn.tell(turn.t('dangerQueued', { position }));
+      return { kind: 'end' };
     },
   });
 }
