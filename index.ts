@@ -2,6 +2,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationStat
 import type { Server } from 'restify';
 import { HelplineBot } from './bots/HelplineBot';
 import { configureAdapter } from './bots/configureAdapter';
+import { registerWhatsApp } from './bridges/whatsapp';
 import { Replies } from './bots/replies';
 import { JOURNEY, UnavailableJourney } from './dialogs/journeys';
 import { TeacherGuideDialog } from './dialogs/TeacherGuideDialog';
@@ -83,6 +84,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const runBot = (context: Parameters<HelplineBot['run']>[0]) => tracked(() => bot.run(context));
 
   server.post('/api/messages', route(logger, messagesHandler(cloudAdapter, runBot)));
+  const whatsapp = registerWhatsApp(server, { config, redis, bot: { run: runBot }, i18n, logger, metrics, configureAdapter: (adapter) => configureAdapter(adapter, adapterDeps) });
   server.get('/healthz', route(logger, async (_req, res) => sendText(res, stopping ? 503 : 200, stopping ? 'stopping' : 'ok')));
   server.get('/readyz', route(logger, async (_req, res) => {
     const problem = stopping ? 'stopping' : await storeProblem(redis);
@@ -111,6 +113,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server.close(() => resolve());
         server.server.closeIdleConnections?.();
       });
+      await whatsapp?.stop();
       for (let waited = 0; inFlight > 0 && waited < config.SHUTDOWN_GRACE_MS; waited += 50) await new Promise((r) => setTimeout(r, 50));
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
