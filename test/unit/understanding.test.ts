@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { createLogger } from '../../services/logger';
 import { EmbeddedUnderstanding, createUnderstanding, normalise } from '../../services/understanding';
 import { PhraseMatcher } from '../../services/understanding/lexicon';
-import { tokenise } from '../../services/understanding/normalise';
+import { loadLexicons } from '../../services/understanding/lexiconFiles';
+import { matchKey, tokenise } from '../../services/understanding/normalise';
 
 const reader = new EmbeddedUnderstanding();
 const read = (text: string) => reader.classify(text);
@@ -108,6 +109,29 @@ describe('bad input', () => {
 });
 
 describe('lexicons', () => {
+  // Latin folding once made English "sold" read as "should", "bully" as Assamese "buli" (saying) and
+  // "mock" as "mok" (me). A one-word harm entry must not fold onto another language's function word.
+  const HELPERS = new Set(['negation', 'greeting', 'help', 'safe', 'urgent', 'ask', 'service', 'child', 'year', 'object', 'lure', 'work', 'counsellor', 'report', 'comeback']);
+  const ALLOWED = new Set(['as:end:sesh', 'as:end:xex', 'as:end:hex', 'as:end:ses']); // only counts next to a living word
+
+  it('have no one-word harm entry that folds onto another language\'s marker word', () => {
+    const files = loadLexicons();
+    const markerOwners = new Map<string, Set<string>>();
+    for (const f of files) {
+      for (const m of f.markers.filter((w) => /^[a-z']+$/.test(w))) {
+        markerOwners.set(matchKey(m), (markerOwners.get(matchKey(m)) ?? new Set()).add(f.language));
+      }
+    }
+    const collisions = files.flatMap((f) =>
+      Object.entries(f.signals)
+        .filter(([signal]) => !HELPERS.has(signal))
+        .flatMap(([signal, phrases]) => phrases.filter((p) => /^[a-z']+$/.test(p)).map((p) => `${f.language}:${signal}:${p}`))
+        .filter((id) => !ALLOWED.has(id))
+        .filter((id) => [...(markerOwners.get(matchKey(id.split(':')[2])) ?? [])].some((owner) => owner !== f.language)),
+    );
+    expect(collisions).toEqual([]);
+  });
+
   it('refuse a misspelt signal name instead of silently matching nothing', () => {
     expect(() => new PhraseMatcher([['hitt', ['beat']]])).toThrow('unknown lexicon signal "hitt"');
   });
