@@ -77,11 +77,11 @@ export interface ConsoleRig {
 }
 
 /**
- * The console's routes on their own server, over a real handoff store: in memory, or on the test
- * Redis under a random prefix (deleted on stop).
+ * The console's routes on their own server, over a real handoff store: the one given, in memory, or
+ * on the test Redis under a random prefix (deleted on stop).
  */
 export async function startConsoleRig(
-  opts: { redis?: boolean; timings?: Partial<HandoffTimings> } & Partial<Pick<ConsoleDeps, 'clock' | 'loginLimits' | 'sessionTimings'>> = {},
+  opts: { redis?: boolean; timings?: Partial<HandoffTimings> } & Partial<Pick<ConsoleDeps, 'handoff' | 'clock' | 'loginLimits' | 'sessionTimings'>> = {},
 ): Promise<ConsoleRig> {
   const logs = new LogCapture();
   const logger = createLogger({ level: 'info', destination: logs });
@@ -94,9 +94,9 @@ export async function startConsoleRig(
     return redis;
   };
   const redis = opts.redis ? connect() : undefined;
-  const handoff: HandoffStore = redis
+  const handoff: HandoffStore = opts.handoff ?? (redis
     ? new RedisHandoffStore({ redis, openBlocking: connect, prefix, timings, logger, clock: opts.clock })
-    : new MemoryHandoffStore(timings, opts.clock);
+    : new MemoryHandoffStore(timings, opts.clock));
   const server = createHttpServer(logger);
   const counsellorConsole = registerConsole(server, {
     handoff, redis, keyPrefix: prefix, sessionSecret: 'test-secret-test-secret-test-secret!', retentionMs: timings.retentionMs,
