@@ -22,6 +22,18 @@ const WORDS: Record<NonNullable<Answer['command']>, string[]> = {
   resume: ['continue', 'go on', 'আগবাঢ়ক', 'agbarhok', 'जारी रखें', 'aage', 'jari'],
 };
 
+/** Short yes and no, typed in the three languages (whole messages only). */
+const YES_NO: Record<'yes' | 'no', string[]> = {
+  yes: ['yes', 'y', 'ok', 'okay', 'হয়', 'hoy', 'hoi', 'হ', 'हाँ', 'हां', 'haan', 'han', 'ha', 'ji', 'जी'],
+  no: ['no', 'n', 'nahi', 'nahin', 'नहीं', 'नही', 'না', 'নহয়', 'nohoy', 'nohoi', 'na'],
+};
+
+/** A typed yes or no, for the questions that are one. */
+export function yesOrNo(text: string): 'yes' | 'no' | undefined {
+  const phrase = folded(text);
+  return (['yes', 'no'] as const).find((word) => YES_NO[word].some((w) => folded(w) === phrase));
+}
+
 const COMMAND_VALUES: Record<string, Answer['command']> = { 'report:back': 'back', 'report:cancel': 'cancel', 'report:resume': 'resume' };
 
 /** Lower case, NFC, trailing punctuation gone: how typed words are compared with labels and commands. */

@@ -1,12 +1,22 @@
 import type { Button } from '../../bots/replies';
-import type { Answer } from './answer';
+import { yesOrNo, type Answer } from './answer';
 import { AGAIN, type Outcome, type ReportDraft, type Step, type StepId, type StepTurn } from './types';
 
 /**
  * The option a turn picked: its button value (`report:<step>:<option>`), its label typed in any of
  * the three languages, or its number in the list (IVR keys, a reply "2" on WhatsApp).
  */
-export function pickedOption<T extends string>(turn: StepTurn, answer: Answer, step: StepId, options: readonly T[], labels: string): T | undefined {
+export function pickedOption<T extends string>(
+  turn: StepTurn,
+  answer: Answer,
+  step: StepId,
+  options: readonly T[],
+  labels: string,
+  /** For a yes-or-no question: the options a typed yes and no stand for. */
+  yesNo?: Record<'yes' | 'no', T>,
+): T | undefined {
+  const typed = yesNo && !answer.value ? yesOrNo(answer.text) : undefined;
+  if (typed && yesNo) return yesNo[typed];
   const prefix = `report:${step}:`;
   if (answer.value?.startsWith(prefix)) return options.find((o) => `${prefix}${o}` === answer.value);
   const index = /^\d{1,2}$/.test(answer.text) ? Number(answer.text) - 1 : -1;
@@ -30,6 +40,8 @@ export interface ChoiceSpec<T extends string> {
   options: readonly T[];
   /** Where the options' labels live: `<labels>.<option>` in the report namespace. */
   labels: string;
+  /** For a yes-or-no question: the options a typed yes and no stand for. */
+  yesNo?: Record<'yes' | 'no', T>;
   skip?(draft: ReportDraft): boolean;
   /** Values the question shows ({{phone}}). */
   vars?(draft: ReportDraft): Record<string, unknown>;
@@ -44,7 +56,7 @@ export function choiceStep<T extends string>(spec: ChoiceSpec<T>): Step {
     skip: spec.skip,
     ask: (turn, attempt) => turn.ask(question(turn, spec.id, attempt, spec.vars?.(turn.draft)), optionButtons(turn, spec.id, spec.options, spec.labels)),
     async read(turn, answer) {
-      const option = pickedOption(turn, answer, spec.id, spec.options, spec.labels);
+      const option = pickedOption(turn, answer, spec.id, spec.options, spec.labels, spec.yesNo);
       if (option === undefined) return AGAIN;
       return (await spec.apply(turn, option)) ?? { kind: 'next' };
     },

@@ -140,6 +140,13 @@ describe('the report journey, branch by branch', () => {
     expect((await store.list({}))[0]).toMatchObject({ district: 'jorhat', age: '6to11', gender: 'girl' });
   });
 
+  it('takes a typed yes or no for the yes-or-no questions, in the reporter\'s language', async () => {
+    const { adapter, store } = await reportUntil([...PARENT_TO_SUMMARY]);
+    expect(joined(await say(adapter, 'yes'))).toContain(t('ask.consent'));
+    await say(adapter, 'हाँ');
+    expect((await store.list({}))[0]).toMatchObject({ district: 'cachar', category: 'physical_abuse' });
+  });
+
   it('stores nothing when the reporter does not consent', async () => {
     const { adapter, store } = await reportUntil([...PARENT_TO_SUMMARY, 'report:summary:ok']);
     const refused = await say(adapter, 'report:consent:dontSend');

@@ -1,4 +1,4 @@
-import { readAnswer } from '../../dialogs/report/answer';
+import { readAnswer, yesOrNo } from '../../dialogs/report/answer';
 import { nearestDistrict } from '../../dialogs/report/places';
 import { indianPhone } from '../../dialogs/report/steps/contact';
 import { priorityOf } from '../../dialogs/report/submit';
@@ -81,5 +81,18 @@ describe('priorityOf', () => {
     expect(priorityOf({ ...base, risk: 'high' })).toBe(2);
     expect(priorityOf({ ...base, phone: '+919876543210' })).toBe(3);
     expect(priorityOf(base)).toBeUndefined();
+  });
+});
+
+describe('yesOrNo', () => {
+  it.each([
+    ['yes', 'yes'], ['Yes.', 'yes'], ['हाँ', 'yes'], ['haan', 'yes'], ['হয়', 'yes'], ['\u09b9\u09df', 'yes'],
+    ['no', 'no'], ['नहीं', 'no'], ['nahi', 'no'], ['নহয়', 'no'],
+  ])('reads "%s" as %s', (text, word) => {
+    expect(yesOrNo(text)).toBe(word);
+  });
+
+  it('reads a sentence as neither', () => {
+    expect(yesOrNo('yes he hits her')).toBeUndefined();
   });
 });

@@ -29,6 +29,7 @@ export function dangerStep(replies: Replies, submitter: Pick<ReportSubmitter, 'h
     id: 'danger',
     options: DANGER,
     labels: 'danger',
+    yesNo: { yes: 'yes', no: 'no' },
     async apply(turn, answer) {
       turn.draft.dangerNow = answer === 'yes';
       if (answer === 'notSure') await turn.tell(turn.t('dangerNotSure'));

@@ -47,6 +47,7 @@ export const callConsentStep: Step = choiceStep({
   id: 'callConsent',
   options: ['yes', 'no'] as const,
   labels: 'callConsent',
+  yesNo: { yes: 'yes', no: 'no' },
   skip: isChildReporter,
   vars: (draft) => ({ phone: draft.pendingPhone ?? '' }),
   async apply(turn, answer) {

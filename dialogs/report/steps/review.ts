@@ -17,7 +17,7 @@ export function summaryStep(shownItems: ShownItems, places: DistrictFinder): Ste
       await turn.ask(`${question(turn, 'summary', attempt)}\n${lines}`, [...optionButtons(turn, 'summary', ['ok', 'change'], 'review'), turn.button('review.cancel', 'report:cancel')]);
     },
     async read(turn, answer) {
-      const picked = pickedOption(turn, answer, 'summary', ['ok', 'change'] as const, 'review');
+      const picked = pickedOption(turn, answer, 'summary', ['ok', 'change'] as const, 'review', { yes: 'ok', no: 'change' });
       if (picked === 'ok') return { kind: 'next' };
       if (picked === 'change') return { kind: 'goto', step: 'fix' };
       return AGAIN;
@@ -45,5 +45,6 @@ export const consentStep: Step = choiceStep({
   id: 'consent',
   options: ['send', 'dontSend'] as const,
   labels: 'consent',
+  yesNo: { yes: 'send', no: 'dontSend' },
   apply: (_turn, answer) => ({ kind: 'finish', send: answer === 'send' }),
 });

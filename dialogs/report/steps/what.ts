@@ -24,7 +24,7 @@ export const whatStep: Step = {
   async read(turn, answer) {
     const { draft } = turn;
     if (draft.proposedCategory) {
-      const confirmed = pickedOption(turn, answer, 'what', CONFIRM, 'confirm');
+      const confirmed = pickedOption(turn, answer, 'what', CONFIRM, 'confirm', { yes: 'yes', no: 'no' });
       if (confirmed === 'yes') {
         draft.category = draft.proposedCategory;
         delete draft.proposedCategory;
