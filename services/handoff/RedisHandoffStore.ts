@@ -25,6 +25,8 @@ type Fields = Record<string, string>;
 type StreamEntry = [id: string, fields: string[]];
 
 const EVENT_BLOCK_MS = 5000;
+/** How far back a new event reader starts (also covers small clock differences with Redis). */
+const EVENT_CATCH_UP_MS = 1000;
 
 /** The queue, sessions, relay and events in Redis: shared by every instance, survives restarts. */
 export class RedisHandoffStore implements HandoffStore {
@@ -242,8 +244,11 @@ export class RedisHandoffStore implements HandoffStore {
   private startPump(): EventPump {
     const redis = this.deps.openBlocking();
     const pump: EventPump = { redis, clientId: redis.client('ID') as Promise<number>, stopped: false, done: Promise.resolve() };
+    // Not '$': the first XREAD may be sent a moment after the first listener subscribed, and an event
+    // in between would be lost. Starting a little in the past replays at most that moment (listeners
+    // and deliveries tolerate a repeat, not a gap).
+    let lastId = `${Date.now() - EVENT_CATCH_UP_MS}-0`;
     pump.done = (async () => {
-      let lastId = '$';
       await pump.clientId.catch(() => undefined);
       while (!pump.stopped) {
         try {

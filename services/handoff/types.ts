@@ -170,7 +170,7 @@ export interface ChatRelay {
 /** Queue and chat changes, shared by every instance (the console's live view). */
 export interface HandoffEvents {
   events(afterId?: string): Promise<QueueEvent[]>;
-  /** Live events from now on; returns the unsubscribe function. */
+  /** Live events from now on (a new reader may also get the last second again: a repeat, never a gap); returns the unsubscribe function. */
   onEvent(listener: (event: QueueEvent) => void): () => void;
 }
 
