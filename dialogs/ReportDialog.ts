@@ -147,8 +147,6 @@ export class ReportDialog extends Dialog {
     switch (outcome.kind) {
       case 'finish':
         return this.finish(dc, turn, state, outcome.send);
-      case 'wait':
-        return Dialog.EndOfTurn;
       case 'end':
         return dc.endDialog();
       case 'again':

@@ -56,14 +56,13 @@ export interface StepTurn {
 
 /**
  * next: answered, go on · again: not usable, ask in other words · stay: ask this step afresh (not a miss)
- * · wait: the step already answered and waits · goto: another step · finish: the reporter decided to send or not
+ * · goto: another step · finish: the reporter decided to send or not
  * · end: a counsellor takes over, the report stops here.
  */
 export type Outcome =
   | { kind: 'next' }
   | { kind: 'again' }
   | { kind: 'stay' }
-  | { kind: 'wait' }
   | { kind: 'goto'; step: StepId; correcting?: boolean }
   | { kind: 'finish'; send: boolean }
   | { kind: 'end' };
