@@ -73,9 +73,9 @@ describe('a report kept in Redis', () => {
   });
   afterAll(async () => test.cleanup());
 
-  it('holds the details and the phone number sealed, with the retention TTL', async () => {
+  it('holds the details and the phone number sealed, with the retention TTL, and never logs them', async () => {
     const store = new RedisCaseStore(test.redis, test.prefix, { cipher, retentionMs: RETENTION_MS });
-    const { adapter } = createReportBot({ store });
+    const { adapter, logs, reportLogs } = createReportBot({ store });
     await say(adapter, 'lang:en');
     await say(adapter, 'menu:report');
     for (const answer of [
@@ -90,5 +90,8 @@ describe('a report kept in Redis', () => {
     expect(raw.district).toBe('cachar');
     expect(JSON.stringify(raw)).not.toMatch(/9876543210|neighbour|shed/);
     expect(await test.redis.pttl(`${test.prefix}{cases}:case:${stored.ref}`)).toBeGreaterThan(RETENTION_MS - 60_000);
+    // The logs name the case, never what was told or the number.
+    expect(reportLogs.text).toContain(stored.ref);
+    expect(`${logs.text}\n${reportLogs.text}`).not.toMatch(/9876543210|neighbour|shed/);
   });
 });

@@ -7,7 +7,7 @@ import type { CaseStore } from '../../services/cases/types';
 import type { HandoffQueue } from '../../services/handoff/types';
 import { loadGazetteer } from '../../services/directory/gazetteer';
 import { createLogger } from '../../services/logger';
-import { createTestBot, i18n } from '../support/botHarness';
+import { createTestBot, i18n, LogCapture } from '../support/botHarness';
 
 const gazetteer = loadGazetteer();
 
@@ -20,12 +20,13 @@ export interface ReportRigOptions {
 
 /** The real bot with the real report journey over the given case store; other journeys stand in. */
 export function createReportBot(options: ReportRigOptions) {
-  const submitter = new ReportSubmitter(options.store, createLogger({ level: 'silent' }), options.queue);
+  const reportLogs = new LogCapture();
+  const submitter = new ReportSubmitter(options.store, createLogger({ level: 'debug', destination: reportLogs }), options.queue);
   const journeys = (replies: Replies): Journey[] => [
     new ReportDialog({ replies, i18n, places: gazetteer, submitter, now: options.now }),
     ...[JOURNEY.findHelp, JOURNEY.teacher, JOURNEY.counsellor].map((id) => new UnavailableJourney(id, replies)),
   ];
-  return createTestBot({ journeys });
+  return { ...createTestBot({ journeys }), reportLogs };
 }
 
 /** Sends a whole activity (a location, an attachment) and returns the replies, like `say`. */
