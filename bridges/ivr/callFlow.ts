@@ -48,6 +48,8 @@ type Keys = { kind: 'keys'; keys: string } | { kind: 'speech'; text: string } | 
  * answered by the phone line itself (a transfer, or a callback request). Every answer is a Plan.
  */
 export class CallFlow {
+  private languageMenu?: Plan;
+
   constructor(private readonly deps: CallFlowDeps) {}
 
   async start(call: CallStart): Promise<Plan> {
@@ -70,13 +72,16 @@ export class CallFlow {
     }
   }
 
+  /** The same for every call, so made once. Each choice in its own language, so every caller hears theirs. */
   private languagePlan(): Plan {
-    // Each choice in its own language, so every caller hears theirs.
-    const speak = [
-      ...this.deps.voice.speak('as', [{ key: 'welcome' }]),
-      ...LANGUAGES.flatMap((lang) => this.deps.voice.speak(lang, [{ key: 'chooseLanguage' }])),
-    ];
-    return { speak, next: { kind: 'gather', keys: 'one' } };
+    this.languageMenu ??= {
+      speak: [
+        ...this.deps.voice.speak('as', [{ key: 'welcome' }]),
+        ...LANGUAGES.flatMap((lang) => this.deps.voice.speak(lang, [{ key: 'chooseLanguage' }])),
+      ],
+      next: { kind: 'gather', keys: 'one' },
+    };
+    return this.languageMenu;
   }
 
   private async chooseLanguage(input: CallInput, state: CallState, keys: Keys): Promise<Plan> {
