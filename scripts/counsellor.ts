@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { AccountError, consoleAccounts, MIN_PASSWORD_LENGTH, type Role } from '../console/accounts';
 import { ConfigError, loadConfig } from '../services/config';
 import { createLogger } from '../services/logger';
-import { createRedis, type Redis } from '../services/redis';
+import { createRedis, sentinelOf, untilReady } from '../services/redis';
 
 const USAGE = `usage:
   npm run counsellor -- add --username NAME --languages as,hi --role counsellor|supervisor [--alias NAME] [--capacity N]
@@ -23,21 +23,6 @@ async function readPassword(): Promise<string> {
     if (input.includes('\n')) break;
   }
   return input.split(/\r?\n/)[0];
-}
-
-/** Commands fail fast while the connection is not up (no offline queue), so wait for it, briefly. */
-async function connected(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') return;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      redis.disconnect();
-      reject(new ConfigError('REDIS_URL: Redis does not answer'));
-    }, 5000);
-    redis.once('ready', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -57,8 +42,11 @@ async function main(argv: string[]): Promise<number> {
     console.error('No REDIS_URL: demo mode keeps its one account in the server process; sign in with the demo supervisor printed at start-up.');
     return 2;
   }
-  const redis = createRedis(config.REDIS_URL, 'counsellor-script', createLogger({ level: config.LOG_LEVEL }));
-  await connected(redis);
+  const redis = createRedis(config.REDIS_URL, 'counsellor-script', createLogger({ level: config.LOG_LEVEL }), { sentinel: sentinelOf(config) });
+  if (!(await untilReady(redis))) {
+    redis.disconnect();
+    throw new ConfigError('REDIS_URL: Redis does not answer');
+  }
   const accounts = consoleAccounts(redis, config.REDIS_KEY_PREFIX);
   try {
     if (command === 'list') {

@@ -8,7 +8,7 @@ import { loadGazetteer } from '../services/directory/gazetteer';
 import { parseImportFile } from '../services/directory/importFile';
 import { RedisServiceListStore } from '../services/directory/redisStore';
 import { createLogger } from '../services/logger';
-import { createRedis, untilReady } from '../services/redis';
+import { createRedis, sentinelOf, untilReady } from '../services/redis';
 
 async function main(args: string[]): Promise<number> {
   const file = args[0];
@@ -35,7 +35,7 @@ async function main(args: string[]): Promise<number> {
     console.log(`${provenance.count} services checked, all valid. No REDIS_URL: demo mode serves the shipped list; nothing imported.`);
     return 0;
   }
-  const redis = createRedis(config.REDIS_URL, 'directory-import', createLogger({ level: config.LOG_LEVEL }));
+  const redis = createRedis(config.REDIS_URL, 'directory-import', createLogger({ level: config.LOG_LEVEL }), { sentinel: sentinelOf(config) });
   try {
     if (!(await untilReady(redis))) {
       console.error('Redis does not answer at REDIS_URL; nothing imported');

@@ -49,6 +49,12 @@ export const configSchema = z.object({
   CONSOLE_SESSION_SECRET: z.string().trim().min(32, 'must be at least 32 characters').optional(),
   RETENTION_DAYS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(3650).default(90),
   CASE_ENCRYPTION_KEY: base64Key32.optional(),
+  REDIS_SENTINELS: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]+:\d{1,5}(,[\w.-]+:\d{1,5})*$/, 'must be host:port[,host:port...]')
+    .optional(),
+  REDIS_SENTINEL_MASTER: z.string().trim().min(1).default('mymaster'),
   REDIS_KEY_PREFIX: z.string().trim().regex(/^[\w:.-]{1,40}$/, 'must be 1-40 letters, digits or :._-').default('sishu:'),
   HANDOFF_HOURS: z
     .string()
@@ -73,6 +79,8 @@ export interface Config extends Omit<Parsed, 'CONSOLE_SESSION_SECRET' | 'CASE_EN
   demoMode: boolean;
   publicBaseUrl: string;
   webchatAllowedOrigins: string[];
+  /** Sentinels to ask for the current Redis primary, when REDIS_SENTINELS is set. */
+  redisSentinels?: { host: string; port: number }[];
 }
 
 export const SETTING_NAMES = Object.keys(configSchema.shape) as (keyof Parsed)[];
@@ -110,6 +118,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     CONSOLE_SESSION_SECRET: parsed.CONSOLE_SESSION_SECRET ?? randomBytes(32).toString('base64url'),
     CASE_ENCRYPTION_KEY: parsed.CASE_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
     demoMode,
+    redisSentinels: parsed.REDIS_SENTINELS?.split(',').map((hostPort) => {
+      const [host, port] = hostPort.split(':');
+      return { host, port: Number(port) };
+    }),
     publicBaseUrl,
     webchatAllowedOrigins,
   };

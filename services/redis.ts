@@ -3,20 +3,38 @@ import type { Logger } from './logger';
 
 export type { Redis };
 
+export interface RedisOptions {
+  blocking?: boolean;
+  /** Connect through Redis Sentinel: the URL then gives only credentials and the database. */
+  sentinel?: { sentinels: { host: string; port: number }[]; master: string };
+}
+
 /**
  * One ioredis connection. Commands fail fast while Redis is away (no offline queue growth that
  * would hang a child's turn); the client keeps reconnecting in the background.
  */
-export function createRedis(url: string, name: string, logger: Logger, opts: { blocking?: boolean } = {}): Redis {
-  const redis = new Redis(url, {
+export function createRedis(url: string, name: string, logger: Logger, opts: RedisOptions = {}): Redis {
+  const parsed = new URL(url);
+  const viaSentinel = opts.sentinel
+    ? {
+        sentinels: opts.sentinel.sentinels,
+        name: opts.sentinel.master,
+        username: decodeURIComponent(parsed.username) || undefined,
+        password: decodeURIComponent(parsed.password) || undefined,
+        db: Number(parsed.pathname.slice(1) || 0),
+      }
+    : {};
+  const options = {
+    ...viaSentinel,
     connectionName: `sishu-${name}`,
     lazyConnect: false,
     enableOfflineQueue: opts.blocking ?? false,
     maxRetriesPerRequest: opts.blocking ? null : 1,
     connectTimeout: 2000,
     commandTimeout: opts.blocking ? undefined : 2000,
-    retryStrategy: (times) => Math.min(times * 100, 2000),
-  });
+    retryStrategy: (times: number) => Math.min(times * 100, 2000),
+  };
+  const redis = opts.sentinel ? new Redis(options) : new Redis(url, options);
   let warned = false;
   redis.on('error', (err: Error) => {
     if (!warned) logger.warn({ redis: name, err: { message: err.message } }, 'redis connection problem');
@@ -27,6 +45,11 @@ export function createRedis(url: string, name: string, logger: Logger, opts: { b
     warned = false;
   });
   return redis;
+}
+
+/** The Sentinel settings of the config, when there are any. */
+export function sentinelOf(config: { redisSentinels?: { host: string; port: number }[]; REDIS_SENTINEL_MASTER: string }): RedisOptions['sentinel'] {
+  return config.redisSentinels ? { sentinels: config.redisSentinels, master: config.REDIS_SENTINEL_MASTER } : undefined;
 }
 
 /**

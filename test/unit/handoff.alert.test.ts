@@ -18,7 +18,9 @@ async function receiver(status: number): Promise<{ url: string; bodies: Promise<
         let raw = '';
         req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
         req.on('end', () => {
-          res.writeHead(status).end();
+          // Two statements: restify patches ServerResponse.prototype.writeHead in this worker, and its version returns nothing.
+          res.writeHead(status);
+          res.end();
           resolve({ method: req.method, type: req.headers['content-type'], body: JSON.parse(raw) as unknown });
         });
       }),
