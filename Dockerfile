@@ -16,6 +16,7 @@ COPY locales ./locales
 COPY data ./data
 COPY console/static ./console/static
 COPY bridges/webchat/static ./bridges/webchat/static
+COPY bridges/ivr/audio ./bridges/ivr/audio
 USER node
 EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3978)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configSchema, SETTING_NAMES } from '../../services/config';
 
@@ -32,6 +32,15 @@ describe('Dockerfile', () => {
   it('copies only paths that exist', () => {
     const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(' '));
     for (const source of sources.filter((s) => s !== '.')) expect(existsSync(join(root, source))).toBe(true);
+  });
+
+  it('copies every folder the running service reads files from', () => {
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(' '));
+    const read = productSources().flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/join\(projectRoot\(\), ((?:'[\w.-]+'(?:, )?)+)\)/g)].map((m) => m[1].replace(/'/g, '').split(', ').join('/')),
+    );
+    expect(read).toEqual(expect.arrayContaining(['locales', 'data', 'bridges/ivr/audio/as']));
+    for (const dir of read) expect(copied.some((c) => dir === c || dir.startsWith(`${c}/`))).toBe(true);
   });
 });
 
@@ -68,3 +77,12 @@ describe('README', () => {
     expect(firstBlock).toContain('npm test');
   });
 });
+
+/** The TypeScript files the built service runs (not tests, benchmarks or scripts). */
+function productSources(dir = root): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return ['node_modules', 'dist', 'test', 'bench', 'scripts', '.git'].includes(entry.name) ? [] : productSources(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
