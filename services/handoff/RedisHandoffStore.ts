@@ -244,6 +244,10 @@ export class RedisHandoffStore implements HandoffStore {
   private startPump(): EventPump {
     const redis = this.deps.openBlocking();
     const pump: EventPump = { redis, clientId: redis.client('ID') as Promise<number>, stopped: false, done: Promise.resolve() };
+    // A reconnect (a Sentinel failover, a restarted Redis) is a new connection with a new id: close() must unblock that one.
+    redis.on('ready', () => {
+      if (!pump.stopped) pump.clientId = redis.client('ID') as Promise<number>;
+    });
     // Not '$': the first XREAD may be sent a moment after the first listener subscribed, and an event
     // in between would be lost. Starting a little in the past replays at most that moment (listeners
     // and deliveries tolerate a repeat, not a gap).
@@ -275,9 +279,23 @@ export class RedisHandoffStore implements HandoffStore {
     if (!pump) return;
     pump.stopped = true;
     // Wake the blocked XREAD at once (a disconnect alone leaves the socket open until the block times out).
-    await this.deps.redis.client('UNBLOCK', await pump.clientId).catch(() => undefined);
-    await pump.done;
-    await pump.redis.quit().catch(() => undefined);
+    // Just after a reconnect the new id waits behind the resent XREAD, so both waits are bounded and the
+    // connection is then dropped instead.
+    const id = await within(pump.clientId, 500);
+    if (id !== undefined) await this.deps.redis.client('UNBLOCK', id).catch(() => undefined);
+    if (await within(pump.done.then(() => true), 1000)) await pump.redis.quit().catch(() => undefined);
+    else pump.redis.disconnect();
+  }
+}
+
+/** The promise's value, or undefined when it fails or takes longer than `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
