@@ -60,6 +60,10 @@ export class HelplineBot extends ActivityHandler {
       await this.handleMessage(context);
       await next();
     });
+    this.onEvent(async (context, next) => {
+      await this.deps.handoff?.answerHandoffStatus?.(context);
+      await next();
+    });
     this.onMembersAdded(async (context, next) => {
       const userJoined = (context.activity.membersAdded ?? []).some((m) => m.id !== context.activity.recipient?.id);
       if (userJoined) await this.greetOnce(context, await this.languageFor(context, undefined));

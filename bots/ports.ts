@@ -13,4 +13,6 @@ export interface HandoffPort {
   relayIfHeld(context: TurnContext, understood: Understood | undefined): Promise<boolean>;
   /** The safe word: leave the queue or end the chat at once. */
   endForUser(context: TurnContext): Promise<void>;
+  /** An external agent hub's `handoff.status` event (HANDOFF_MODE=botframework): answered, true; anything else, false. */
+  answerHandoffStatus?(context: TurnContext): Promise<boolean>;
 }

@@ -40,13 +40,7 @@ function setUp(options: { hours?: string; counsellorOnDuty?: boolean; agentHub?:
     ],
     logger, metrics: createMetrics(), handoff: desk,
   });
-  // An external agent hub's status events are answered first, as the bot's event handler does.
-  const adapter = configureAdapter(
-    new TestAdapter(async (context) => {
-      if (!(await desk.answerHandoffStatus(context))) await bot.run(context);
-    }),
-    { logger, metrics: createMetrics(), replies },
-  );
+  const adapter = configureAdapter(new TestAdapter((context) => bot.run(context)), { logger, metrics: createMetrics(), replies });
   // The user's channel, reached outside a turn as a bridge's continueConversation would.
   const channel: Proactive = {
     async continueConversation(reference, logic) {
