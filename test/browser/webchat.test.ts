@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { ConversationReference } from 'botbuilder';
@@ -37,13 +37,22 @@ async function send(page: Page, text: string): Promise<void> {
 
 const conversationOf = (page: Page) => page.evaluate(() => JSON.parse(sessionStorage.getItem('sishu-chat') ?? 'null') as { c: string } | null);
 
+/** The package's exports hide dist/, so the bundle is read by path (once: a missing file fails the suite at once). */
+const webchatBundle = readFileSync(join(__dirname, '..', '..', 'node_modules', 'botframework-webchat', 'dist', 'webchat.js'));
+
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   testRedis = await openTestRedis('webchat-browser');
   // A stand-in for the neutral site the quick exit goes to.
   neutral = createServer((req, res) => {
+    if (req.url === '/botframework-webchat.js') {
+      // botframework-webchat's own self-contained bundle, as a site that embeds it would serve it.
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      res.end(webchatBundle);
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(`<title>neutral</title><p>${req.url}</p>`);
+    res.end(`<title>neutral</title><p>${req.url}</p><div id="webchat" style="height:600px"></div>`);
   });
   await new Promise<void>((resolve) => neutral.listen(0, '127.0.0.1', () => resolve()));
   neutralUrl = `http://127.0.0.1:${(neutral.address() as { port: number }).port}`;
@@ -201,5 +210,27 @@ describe('the web chat page in Chromium', () => {
     expect(result.id).toMatch(/^\d+$/);
     expect(result.texts).toEqual(['hello (en) call 1098', 'from webchat', 'echo: from webchat']);
     expect(result.statuses).toEqual([0, 1, 2, 5]);
+  });
+
+  it('botframework-webchat, from its own bundle, talks to the bot through directline.js', async () => {
+    const page = await newPage({ viewport: { width: 480, height: 800 } });
+    await page.goto(`${neutralUrl}/embedding-site`);
+    await page.addScriptTag({ url: `${neutralUrl}/botframework-webchat.js` });
+    await page.addScriptTag({ url: `${chat.baseUrl}/webchat/directline.js` });
+    await page.evaluate((domain) => {
+      const w = window as unknown as {
+        WebChat: { renderWebChat(props: object, element: Element | null): void };
+        SishuMitraDirectLine: { create(o: object): object };
+      };
+      w.WebChat.renderWebChat({ directLine: w.SishuMitraDirectLine.create({ domain, locale: 'en' }), userID: 'dl_user', locale: 'en-US' }, document.getElementById('webchat'));
+    }, chat.baseUrl);
+    const said = (text: string) => page.locator('#webchat p', { hasText: text }).first();
+    await said('hello (en) call 1098').waitFor({ timeout: 15_000 });
+    const input = page.locator('[data-id="webchat-sendbox-input"]');
+    await input.fill('hi from botframework-webchat');
+    await input.press('Enter');
+    await said('echo: hi from botframework-webchat').waitFor({ timeout: 15_000 });
+    await page.getByText('Connectivity Status: Connected').waitFor({ state: 'attached', timeout: 15_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'webchat-botframework-webchat.png') });
   });
 });
