@@ -64,7 +64,16 @@ export class ServiceDirectory implements Directory {
 
   findPlace(text: string): PlaceLookup {
     const found = this.gazetteer.findPlace(text);
-    return found ? { found } : { found: undefined, closest: this.gazetteer.closest(text, CLOSEST_PLACES) };
+    if (found) return { found };
+    // The "did you mean" search costs milliseconds on a long sentence: done only when read (and once).
+    const gazetteer = this.gazetteer;
+    let closest: District[] | undefined;
+    return {
+      found: undefined,
+      get closest() {
+        return (closest ??= gazetteer.closest(text, CLOSEST_PLACES));
+      },
+    };
   }
 
   districts(): readonly District[] {

@@ -3,7 +3,7 @@
 // sentence that holds one ("childline number in Jorhat").
 import { District, loadDistricts } from './districts';
 import { readDataFile } from './dataFiles';
-import { editDistance, placeKey, placeWords, toleranceFor } from './placeText';
+import { editDistanceOf, placeKey, placeWords, toleranceFor } from './placeText';
 
 export interface PlaceMatch {
   district: District;
@@ -21,6 +21,10 @@ interface NameEntry {
   tolerance: number;
   /** length in code points, to skip names that are too long or short to be within tolerance */
   length: number;
+  /** the key's code points, split once */
+  chars: string[];
+  /** how many times each code point occurs in the key */
+  counts: Map<string, number>;
 }
 
 /** How different (edits per character) a name may be and still be offered as "did you mean". */
@@ -63,11 +67,11 @@ export class Gazetteer {
       let best: PlaceMatch | undefined;
       for (const key of grams) {
         const typedTolerance = toleranceFor(key);
-        const typedLength = Array.from(key).length;
+        const typed = Array.from(key);
         for (const entry of this.byKey.values()) {
           const tolerance = Math.min(entry.tolerance, typedTolerance);
-          if (tolerance === 0 || Math.abs(entry.length - typedLength) > tolerance) continue;
-          const distance = editDistance(key, entry.key, tolerance);
+          if (tolerance === 0 || Math.abs(entry.length - typed.length) > tolerance) continue;
+          const distance = editDistanceOf(typed, entry.chars, tolerance);
           if (distance <= tolerance && (!best || distance < best.distance)) {
             best = { district: entry.district, matchedName: entry.name, distance };
           }
@@ -83,12 +87,26 @@ export class Gazetteer {
    * names at most half different (relative edit distance), so a sentence gets no random offers.
    */
   closest(text: string, count: number): District[] {
+    const grams = wordGrams(placeWords(text)).flat();
+    if (grams.length === 0) return [];
+    // Every district starts at "wholly different" (1), in gazetteer order, so ties sort as before.
     const score = new Map<District, number>();
-    for (const key of wordGrams(placeWords(text)).flat()) {
+    for (const entry of this.byKey.values()) if (!score.has(entry.district)) score.set(entry.district, 1);
+    for (const key of grams) {
+      const typed = Array.from(key);
+      const typedCounts = countsOf(typed);
       for (const entry of this.byKey.values()) {
-        const longest = Math.max(Array.from(key).length, Array.from(entry.key).length);
-        const relative = editDistance(key, entry.key, longest) / longest;
-        score.set(entry.district, Math.min(score.get(entry.district) ?? 1, relative));
+        const longest = Math.max(typed.length, entry.length);
+        // Only names at most half different are offered, so the distance is needed only up to there:
+        // past it the edit distance gives up early, and the name cannot be offered either way.
+        const max = Math.floor(longest * MAX_RELATIVE_DIFFERENCE);
+        if (Math.abs(typed.length - entry.length) > max) continue;
+        // Every edit changes at most one letter's count on each side (a transposition none), so
+        // letters the two do not share bound the distance from below: most names end here.
+        if (longest - sharedLetters(typedCounts, entry.counts) > max) continue;
+        const distance = editDistanceOf(typed, entry.chars, max);
+        if (distance > max) continue;
+        score.set(entry.district, Math.min(score.get(entry.district) ?? 1, distance / longest));
       }
     }
     return [...score.entries()]
@@ -104,8 +122,24 @@ export class Gazetteer {
     if (existing && existing.district !== district) {
       throw new Error(`gazetteer: "${name}" names both ${existing.district.id} and ${district.id}`);
     }
-    if (!existing) this.byKey.set(key, { key, name, district, tolerance: toleranceFor(key), length: Array.from(key).length });
+    if (!existing) {
+      const chars = Array.from(key);
+      this.byKey.set(key, { key, name, district, tolerance: toleranceFor(key), length: chars.length, chars, counts: countsOf(chars) });
+    }
   }
+}
+
+function countsOf(chars: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const ch of chars) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  return counts;
+}
+
+/** How many letters (with repeats) two names have in common, in any order. */
+function sharedLetters(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  let shared = 0;
+  for (const [ch, n] of a) shared += Math.min(n, b.get(ch) ?? 0);
+  return shared;
 }
 
 /**

@@ -48,24 +48,36 @@ export function placeKey(text: string): string {
  * early once the distance must exceed `max` (the caller only cares about small distances).
  */
 export function editDistance(a: string, b: string, max: number): number {
-  const s = Array.from(a);
-  const t = Array.from(b);
+  return editDistanceOf(Array.from(a), Array.from(b), max);
+}
+
+/** editDistance over strings already split into code points (a caller comparing many names splits each once). */
+export function editDistanceOf(s: readonly string[], t: readonly string[], max: number): number {
   if (Math.abs(s.length - t.length) > max) return max + 1;
-  let prevPrev: number[] = [];
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  const width = t.length + 1;
+  // Three rolling rows (two back, for transpositions), reused instead of one array per row.
+  let prevPrev = new Int32Array(width);
+  let prev = new Int32Array(width);
+  let row = new Int32Array(width);
+  for (let j = 0; j < width; j++) prev[j] = j;
   for (let i = 1; i <= s.length; i++) {
-    const row = [i];
+    const si = s[i - 1];
+    row[0] = i;
     let rowMin = i;
-    for (let j = 1; j <= t.length; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d = Math.min(d, prevPrev[j - 2] + 1);
-      row.push(d);
-      rowMin = Math.min(rowMin, d);
+    for (let j = 1; j < width; j++) {
+      const tj = t[j - 1];
+      let d = prev[j - 1] + (si === tj ? 0 : 1);
+      if (prev[j] + 1 < d) d = prev[j] + 1;
+      if (row[j - 1] + 1 < d) d = row[j - 1] + 1;
+      if (i > 1 && j > 1 && si === t[j - 2] && s[i - 2] === tj && prevPrev[j - 2] + 1 < d) d = prevPrev[j - 2] + 1;
+      row[j] = d;
+      if (d < rowMin) rowMin = d;
     }
     if (rowMin > max) return max + 1;
+    const spare = prevPrev;
     prevPrev = prev;
     prev = row;
+    row = spare;
   }
   return prev[t.length];
 }
