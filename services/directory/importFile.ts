@@ -151,7 +151,8 @@ function servesFromWords(words: string[], line: number, problems: ImportProblem[
 function jsonRows(content: string): Row[] {
   const parsed: unknown = JSON.parse(content);
   const wrapped = !Array.isArray(parsed);
-  const entries = wrapped ? (parsed as { services?: unknown }).services : parsed;
+  // `null` is valid JSON too: it has no services, like a number or a string.
+  const entries = wrapped ? (parsed as { services?: unknown } | null)?.services : parsed;
   if (!Array.isArray(entries)) throw new Error('expected an array of services, or an object with a "services" array');
   const lines = entryStartLines(content, wrapped ? 2 : 1);
   return entries.map((value, i) => ({ line: lines.length === entries.length ? lines[i] : 0, value }));
