@@ -46,7 +46,9 @@ function textField(body: Record<string, unknown>, max: number): string {
 
 function afterParam(req: Request): string | undefined {
   const after = new URL(req.url ?? '/', 'http://console').searchParams.get('after') ?? undefined;
-  if (after !== undefined && !/^[\w-]{1,40}$/.test(after)) throw new BadRequest(400, 'after is malformed');
+  // A message id as the stores make them: digits, and in Redis a dash and a sequence (a stream id). Anything
+  // else, a letter included, would reach XRANGE as an invalid id and fail there.
+  if (after !== undefined && !/^\d{1,19}(?:-\d{1,19})?$/.test(after)) throw new BadRequest(400, 'after is malformed');
   return after;
 }
 
