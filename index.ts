@@ -75,10 +75,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     registry: metrics.registry,
     logger,
   });
+  const directory = createDirectory({ redis, keyPrefix: config.REDIS_KEY_PREFIX, logger });
   const caseStore = createCaseStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX, encryptionKey: config.CASE_ENCRYPTION_KEY, retentionDays: config.RETENTION_DAYS });
   const journeys = [
     new ReportDialog({ replies, i18n, places: loadGazetteer(), submitter: new ReportSubmitter(caseStore, logger, handoff.store) }),
-    new FindHelpDialog(replies, createDirectory({ redis, keyPrefix: config.REDIS_KEY_PREFIX, logger })),
+    new FindHelpDialog(replies, directory),
     new TeacherGuideDialog(replies, i18n),
     new CounsellorDialog(handoff.desk),
   ];
@@ -122,6 +123,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     retentionMs: config.RETENTION_DAYS * 86_400_000,
     secureCookies: config.publicBaseUrl.startsWith('https:'),
     logger,
+    cases: caseStore,
+    directory,
+    i18n,
+    longWaitSeconds: config.CONSOLE_LONG_WAIT_SECONDS,
   });
   const demoLogin = config.demoMode ? await createDemoSupervisor(counsellorConsole.accounts) : null;
 

@@ -35,7 +35,7 @@ export function registerAuthRoutes(server: Server, ctx: ConsoleContext): void {
     const { session, cookie } = await ctx.sessions.create(account.username);
     await ctx.audit.record(account.username, 'login');
     res.setHeader('set-cookie', sessionCookie(ctx, cookie));
-    sendJson(res, 200, { csrfToken: session.csrfToken, user: userView(account) });
+    sendJson(res, 200, { csrfToken: session.csrfToken, user: userView(account), settings: ctx.settings });
   }));
 
   server.post('/console/api/logout', route(ctx.logger, async (req, res) => {
@@ -48,6 +48,6 @@ export function registerAuthRoutes(server: Server, ctx: ConsoleContext): void {
 
   server.get('/console/api/session', route(ctx.logger, async (req, res) => {
     const caller = await authenticate(ctx, req, false);
-    sendJson(res, 200, { csrfToken: caller.session.csrfToken, user: userView(caller.account) });
+    sendJson(res, 200, { csrfToken: caller.session.csrfToken, user: userView(caller.account), settings: ctx.settings });
   }));
 }

@@ -21,6 +21,17 @@ export interface ConsoleContext {
   logger: Logger;
   /** Adds Secure to the cookie (the service is reached over https). */
   secureCookies: boolean;
+  /** What the page is told at sign-in: the long-wait limit, and which panels this server offers. */
+  settings: ConsoleSettings;
+}
+
+export interface ConsoleSettings {
+  /** A wait in the queue past this many seconds is highlighted. */
+  longWaitSeconds: number;
+  /** The case inbox is there (a case store was given). */
+  cases: boolean;
+  /** The nearest-services panel is there (a directory was given). */
+  services: boolean;
 }
 
 /** The signed-in console user behind a request. */

@@ -1,10 +1,14 @@
 import type { Server } from 'restify';
+import type { CaseStore } from '../services/cases/types';
+import type { Directory } from '../services/directory';
 import type { HandoffStore } from '../services/handoff/types';
+import { createI18n, type Translator } from '../services/i18n';
 import type { Logger } from '../services/logger';
 import type { Redis } from '../services/redis';
 import { AccountStore } from './accounts';
 import { AuditLog } from './audit';
 import { registerAuthRoutes } from './authRoutes';
+import { registerCaseRoutes } from './caseRoutes';
 import { registerChatRoutes } from './chatRoutes';
 import type { ConsoleContext } from './context';
 import { ConsoleEvents } from './events';
@@ -13,7 +17,9 @@ import { DEFAULT_LOGIN_LIMITS, LoginGuard, type LoginLimits } from './loginGuard
 import { CaseNotes } from './notes';
 import { registerConsolePage } from './page';
 import { randomPassword } from './passwords';
+import { registerServiceRoutes } from './serviceRoutes';
 import { SessionStore, type SessionTimings } from './sessions';
+import { DEFAULT_LONG_WAIT_SECONDS, registerSupervisorRoutes } from './supervisorRoutes';
 
 export interface ConsoleDeps {
   handoff: HandoffStore;
@@ -29,6 +35,14 @@ export interface ConsoleDeps {
   sessionTimings?: SessionTimings;
   loginLimits?: LoginLimits;
   clock?: () => number;
+  /** The case store the report journey and the IVR callback desk write: the case inbox. */
+  cases?: CaseStore;
+  /** The service directory: the nearest-services panel of a chat. */
+  directory?: Directory;
+  /** Renders service cards in the user's language (default: the shipped locales). */
+  i18n?: Translator;
+  /** A wait in the queue past this many seconds is highlighted (CONSOLE_LONG_WAIT_SECONDS; default 300). */
+  longWaitSeconds?: number;
 }
 
 export interface CounsellorConsole {
@@ -52,11 +66,15 @@ export function registerConsole(server: Server, deps: ConsoleDeps): CounsellorCo
     notes: new CaseNotes(kv, deps.retentionMs, clock),
     logger: deps.logger,
     secureCookies: deps.secureCookies,
+    settings: { longWaitSeconds: deps.longWaitSeconds ?? DEFAULT_LONG_WAIT_SECONDS, cases: deps.cases !== undefined, services: deps.directory !== undefined },
   };
   const events = new ConsoleEvents(ctx);
   registerConsolePage(server, deps.logger);
   registerAuthRoutes(server, ctx);
   registerChatRoutes(server, ctx, clock);
+  if (deps.cases) registerCaseRoutes(server, ctx, deps.cases, clock);
+  if (deps.directory) registerServiceRoutes(server, ctx, deps.directory, deps.i18n ?? createI18n());
+  registerSupervisorRoutes(server, ctx, clock, ctx.settings.longWaitSeconds);
   events.register(server);
   return { accounts: ctx.accounts, close: () => events.close() };
 }

@@ -17,6 +17,13 @@ export interface SessionTimings {
   maxAgeMs: number;
 }
 
+export interface Presence {
+  username: string;
+  lastSeenAt: number;
+}
+
+const PRESENCE = 'presence';
+
 /** Touch the session at most this often (or a quarter of the idle time), so a busy page does not write on every call. */
 const TOUCH_EVERY_MS = 15_000;
 
@@ -42,6 +49,7 @@ export class SessionStore {
       id: randomBytes(24).toString('base64url'), username, csrfToken: randomBytes(24).toString('base64url'), createdAt: now, lastSeenAt: now,
     };
     await this.kv.setJson(`session:${session.id}`, session, this.timings.idleMs);
+    await this.kv.hashSet(PRESENCE, username, { username, lastSeenAt: now });
     return { session, cookie: `${session.id}.${this.sign(session.id)}` };
   }
 
@@ -62,12 +70,26 @@ export class SessionStore {
     if (now - session.lastSeenAt > Math.min(TOUCH_EVERY_MS, this.timings.idleMs / 4)) {
       session.lastSeenAt = now;
       await this.kv.setJson(`session:${id}`, session, this.timings.idleMs);
+      await this.kv.hashSet(PRESENCE, session.username, { username: session.username, lastSeenAt: now });
     }
     return session;
   }
 
   async destroy(id: string): Promise<void> {
+    const session = await this.kv.getJson<Session>(`session:${id}`);
     await this.kv.del(`session:${id}`);
+    if (session) await this.kv.hashDel(PRESENCE, session.username);
+  }
+
+  /**
+   * Who is signed in: users whose session was used within the idle time (the page's heartbeat keeps
+   * it so), newest first. Signing out takes a user off at once; a closed tab after the idle time.
+   */
+  async signedIn(): Promise<Presence[]> {
+    const now = this.clock();
+    const all = await this.kv.hashAll<Presence>(PRESENCE);
+    // One entry per account at most, so the hash stays small without trimming.
+    return all.filter((p) => now - p.lastSeenAt <= this.timings.idleMs).sort((a, b) => b.lastSeenAt - a.lastSeenAt);
   }
 }
 

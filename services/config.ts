@@ -47,6 +47,7 @@ export const configSchema = z.object({
   WEBCHAT_ALLOWED_ORIGINS: optionalText,
   QUICK_EXIT_URL: url('the quick exit page').default('https://www.google.com/search?q=weather'),
   CONSOLE_SESSION_SECRET: z.string().trim().min(32, 'must be at least 32 characters').optional(),
+  CONSOLE_LONG_WAIT_SECONDS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(10).max(86400).default(300),
   RETENTION_DAYS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(3650).default(90),
   CASE_ENCRYPTION_KEY: base64Key32.optional(),
   REDIS_SENTINELS: z

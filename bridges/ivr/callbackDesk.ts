@@ -32,6 +32,7 @@ export class QueueCallbackDesk implements CallbackDesk {
       shareConsentAt: at,
       language: callback.lang,
       channel: 'ivr',
+      kind: 'callback',
     });
     const { chat } = await this.deps.queue.enqueue({
       conversationId: `ivr:${callback.callSid}`,

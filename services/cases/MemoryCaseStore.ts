@@ -1,6 +1,6 @@
 import type { CaseHash } from './caseHash';
 import { CaseStoreCore, DEFAULT_LIST_LIMIT, selectCases, REF_ATTEMPTS, type CaseStoreDeps } from './storeCore';
-import type { CaseFilter, CaseRecord, CaseStatus, CaseStore, NewCase } from './types';
+import type { CaseFilter, CaseRecord, CaseStatus, CaseStore, CaseWorkChange, NewCase } from './types';
 
 /** Demo mode's case store: one process, sealed like Redis, gone on restart. */
 export class MemoryCaseStore implements CaseStore {
@@ -40,6 +40,18 @@ export class MemoryCaseStore implements CaseStore {
     hash.status = status;
     if (handoffChatId !== undefined) hash.handoffChatId = handoffChatId;
     return true;
+  }
+
+  async update(ref: string, change: CaseWorkChange, opts: { status?: CaseStatus; expectAssignee?: string } = {}): Promise<CaseRecord | 'not-found' | 'conflict'> {
+    const hash = this.live(ref);
+    if (!hash) return 'not-found';
+    if (opts.expectAssignee !== undefined && (hash.assignee ?? '') !== opts.expectAssignee) return 'conflict';
+    for (const [field, value] of this.core.codec.workFields(change)) {
+      if (value === '') delete hash[field];
+      else hash[field] = value;
+    }
+    if (opts.status) hash.status = opts.status;
+    return this.core.codec.fromHash(hash);
   }
 
   /** The case's hash while it is within its retention time; an expired one is dropped on sight. */

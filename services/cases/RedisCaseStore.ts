@@ -1,7 +1,7 @@
 import type { Redis } from '../redis';
-import { CREATE_CASE, SET_STATUS } from './luaScripts';
+import { CREATE_CASE, SET_STATUS, UPDATE_CASE } from './luaScripts';
 import { CaseStoreCore, DEFAULT_LIST_LIMIT, indexEntries, selectCases, REF_ATTEMPTS, type CaseStoreDeps } from './storeCore';
-import { CASE_STATUSES, type CaseFilter, type CaseRecord, type CaseStatus, type CaseStore, type NewCase } from './types';
+import { CASE_STATUSES, type CaseFilter, type CaseRecord, type CaseStatus, type CaseStore, type CaseWorkChange, type NewCase } from './types';
 
 /** Cases in Redis: one hash each, sorted-set indexes by status, district, category and risk (see luaScripts.ts). */
 export class RedisCaseStore implements CaseStore {
@@ -52,6 +52,19 @@ export class RedisCaseStore implements CaseStore {
     const others = CASE_STATUSES.filter((s) => s !== status).map((s) => this.indexKey('status', s));
     const moved = await SET_STATUS.run(this.redis, [this.caseKey(ref), this.indexKey('status', status), ...others], [ref, status, handoffChatId ?? '']);
     return moved === 1;
+  }
+
+  async update(ref: string, change: CaseWorkChange, opts: { status?: CaseStatus; expectAssignee?: string } = {}): Promise<CaseRecord | 'not-found' | 'conflict'> {
+    const status = opts.status ?? '';
+    const others = CASE_STATUSES.filter((s) => s !== status).map((s) => this.indexKey('status', s));
+    const reply = await UPDATE_CASE.run(
+      this.redis,
+      [this.caseKey(ref), status ? this.indexKey('status', status) : this.caseKey(ref), ...(status ? others : [])],
+      [ref, status, opts.expectAssignee === undefined ? '0' : '1', opts.expectAssignee ?? '', ...this.core.codec.workFields(change).flat()],
+    );
+    if (reply === 0) return 'not-found';
+    if (reply === -1) return 'conflict';
+    return (await this.get(ref)) ?? 'not-found';
   }
 
   private key(suffix: string): string {

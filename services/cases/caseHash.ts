@@ -1,4 +1,4 @@
-import type { CaseRecord } from './types';
+import type { CaseRecord, CaseWorkChange } from './types';
 import type { FieldCipher } from './cipher';
 
 /** A case as the flat string fields of one Redis hash (and of the memory store), secrets sealed. */
@@ -6,7 +6,7 @@ export type CaseHash = Record<string, string>;
 
 /** Fields sealed with the FieldCipher: whatever could identify a person or tell what happened. */
 const SEALED = ['details', 'phone'] as const;
-const NUMBERS = ['createdAt', 'expiresAt', 'shareConsentAt', 'contactConsentAt'] as const;
+const NUMBERS = ['createdAt', 'expiresAt', 'shareConsentAt', 'contactConsentAt', 'referredAt', 'callbackAt', 'updatedAt'] as const;
 
 export class CaseCodec {
   constructor(private readonly cipher: FieldCipher) {}
@@ -18,6 +18,13 @@ export class CaseCodec {
       hash[field] = (SEALED as readonly string[]).includes(field) ? this.cipher.seal(String(value), record.ref) : String(value);
     }
     return hash;
+  }
+
+  /** The work fields as hash values: '' for a field to delete (work fields are never sealed). */
+  workFields(change: CaseWorkChange): [string, string][] {
+    return Object.entries(change)
+      .filter(([, value]) => value !== undefined)
+      .map(([field, value]) => [field, value === null ? '' : String(value)]);
   }
 
   fromHash(hash: CaseHash): CaseRecord {

@@ -55,3 +55,32 @@ redis.call('HSET', KEYS[1], 'status', ARGV[2])
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'handoffChatId', ARGV[3]) end
 return 1
 `);
+
+/**
+ * Changes a case's work fields (assignee, referral, callback outcome...) and, when given, its status,
+ * in one step; with a check on the assignee so that two counsellors cannot both take one case.
+ * KEYS[1]     the case hash
+ * KEYS[2]     the index of the new status (only when ARGV[2] is a status)
+ * KEYS[3..n]  the indexes of every other status (idem)
+ * ARGV[1] ref · ARGV[2] new status or '' · ARGV[3] '1' to check the assignee · ARGV[4] the expected
+ * assignee ('' for nobody) · ARGV[5..] field, value pairs ('' deletes the field)
+ * Returns 1, 0 when the case does not exist, -1 when the assignee is not the expected one.
+ */
+export const UPDATE_CASE = new LuaScript(`${EXTEND}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if ARGV[3] == '1' then
+  local current = redis.call('HGET', KEYS[1], 'assignee') or ''
+  if current ~= ARGV[4] then return -1 end
+end
+for i = 5, #ARGV, 2 do
+  if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+end
+if ARGV[2] ~= '' then
+  for i = 3, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
+  local created, expires = unpack(redis.call('HMGET', KEYS[1], 'createdAt', 'expiresAt'))
+  redis.call('ZADD', KEYS[2], created, ARGV[1])
+  extend(KEYS[2], expires)
+  redis.call('HSET', KEYS[1], 'status', ARGV[2])
+end
+return 1
+`);

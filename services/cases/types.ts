@@ -14,8 +14,12 @@ export type Gender = (typeof GENDERS)[number];
 export const WHEN = ['today', 'thisWeek', 'earlier', 'ongoing'] as const;
 export type When = (typeof WHEN)[number];
 
-/** new: waits in the store for the console; queued: handed to the counsellors' queue; then worked and closed. */
-export const CASE_STATUSES = ['new', 'queued', 'in_progress', 'closed'] as const;
+/**
+ * new: waits in the store for the console; queued: also handed to the counsellors' queue as a chat;
+ * in_progress: being worked; assigned: a counsellor took it in the console's case inbox; referred:
+ * passed to a body (police/SJPU, CWC, One Stop Centre, DCPU...); closed: nothing more to do.
+ */
+export const CASE_STATUSES = ['new', 'queued', 'in_progress', 'assigned', 'referred', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export type CaseRisk = 'high' | 'normal';
@@ -42,9 +46,32 @@ export interface NewCase {
   shareConsentAt: number;
   language: Lang;
   channel: string;
+  /** 'callback': an IVR caller asked to be rung back (the phone is the number to ring); absent for a report. */
+  kind?: CaseKind;
 }
 
-export interface CaseRecord extends NewCase {
+export const CASE_KINDS = ['report', 'callback'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+/** What the console records as a case is worked: plain fields of the case, never sealed (no personal data). */
+export interface CaseWork {
+  /** The console user name of the counsellor who holds the case. */
+  assignee?: string;
+  /** The body the case was referred to (see the console's REFERRAL_BODIES) and when (ms). */
+  referredTo?: string;
+  referredAt?: number;
+  /** A callback request's last outcome: called, no-answer or done, and when (ms). */
+  callbackOutcome?: string;
+  callbackAt?: number;
+  /** Who last changed the case in the console, and when (ms). */
+  updatedBy?: string;
+  updatedAt?: number;
+}
+
+/** A change to a case's work fields: a value sets the field, null clears it. */
+export type CaseWorkChange = { [K in keyof CaseWork]?: CaseWork[K] | null };
+
+export interface CaseRecord extends NewCase, CaseWork {
   /** `SM-` and 6 characters of Crockford base32: what the reporter quotes. */
   ref: string;
   status: CaseStatus;
@@ -71,4 +98,10 @@ export interface CaseStore {
   list(filter: CaseFilter, limit?: number): Promise<CaseRecord[]>;
   /** Moves a case to another status (its index follows); false when the case does not exist. */
   setStatus(ref: string, status: CaseStatus, handoffChatId?: string): Promise<boolean>;
+  /**
+   * Changes the work fields, and the status when given, at once. `expectAssignee` (when given, '' for
+   * nobody) must be the case's assignee at that moment, or nothing changes ('conflict'): two
+   * counsellors taking one case cannot both win. 'not-found' when the case does not exist.
+   */
+  update(ref: string, change: CaseWorkChange, opts?: { status?: CaseStatus; expectAssignee?: string }): Promise<CaseRecord | 'not-found' | 'conflict'>;
 }

@@ -1,7 +1,13 @@
 import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { registerConsole, type ConsoleDeps, type CounsellorConsole } from '../../console';
 import type { NewAccount } from '../../console/accounts';
+import { FieldCipher } from '../../services/cases/cipher';
+import { MemoryCaseStore } from '../../services/cases/MemoryCaseStore';
+import { RedisCaseStore } from '../../services/cases/RedisCaseStore';
+import type { CaseStore } from '../../services/cases/types';
+import { createDirectory } from '../../services/directory';
 import { MemoryHandoffStore } from '../../services/handoff/MemoryHandoffStore';
 import { RedisHandoffStore } from '../../services/handoff/RedisHandoffStore';
 import type { HandoffStore, HandoffTimings } from '../../services/handoff/types';
@@ -62,6 +68,8 @@ export class ConsoleClient {
 export interface ConsoleRig {
   url: string;
   handoff: HandoffStore;
+  /** The case inbox's store (on the test Redis when the rig is), as the report journey writes it. */
+  cases: CaseStore;
   console: CounsellorConsole;
   logs: LogCapture;
   addAccount(account: Partial<NewAccount> & { username: string }): Promise<void>;
@@ -81,7 +89,7 @@ export interface ConsoleRig {
  * on the test Redis under a random prefix (deleted on stop).
  */
 export async function startConsoleRig(
-  opts: { redis?: boolean; timings?: Partial<HandoffTimings> } & Partial<Pick<ConsoleDeps, 'handoff' | 'clock' | 'loginLimits' | 'sessionTimings'>> = {},
+  opts: { redis?: boolean; timings?: Partial<HandoffTimings> } & Partial<Pick<ConsoleDeps, 'handoff' | 'clock' | 'loginLimits' | 'sessionTimings' | 'longWaitSeconds'>> = {},
 ): Promise<ConsoleRig> {
   const logs = new LogCapture();
   const logger = createLogger({ level: 'info', destination: logs });
@@ -97,10 +105,13 @@ export async function startConsoleRig(
   const handoff: HandoffStore = opts.handoff ?? (redis
     ? new RedisHandoffStore({ redis, openBlocking: connect, prefix, timings, logger, clock: opts.clock })
     : new MemoryHandoffStore(timings, opts.clock));
+  const caseDeps = { cipher: new FieldCipher(randomBytes(32).toString('base64')), retentionMs: timings.retentionMs, now: opts.clock };
+  const cases: CaseStore = redis ? new RedisCaseStore(redis, prefix, caseDeps) : new MemoryCaseStore(caseDeps);
   const server = createHttpServer(logger);
   const counsellorConsole = registerConsole(server, {
     handoff, redis, keyPrefix: prefix, sessionSecret: 'test-secret-test-secret-test-secret!', retentionMs: timings.retentionMs,
     secureCookies: false, logger, clock: opts.clock, loginLimits: opts.loginLimits, sessionTimings: opts.sessionTimings,
+    cases, directory: createDirectory({ keyPrefix: prefix, logger }), longWaitSeconds: opts.longWaitSeconds,
   });
   const queueChat = async (overrides?: Parameters<typeof handoffRequest>[0]): Promise<string> => {
     const entered = await handoff.enqueue(handoffRequest(overrides));
@@ -112,6 +123,7 @@ export async function startConsoleRig(
   return {
     url,
     handoff,
+    cases,
     console: counsellorConsole,
     logs,
     async addAccount(account) {

@@ -113,6 +113,30 @@ function caseStoreContract(name: string, setUp: () => Promise<{ make: MakeStore;
       expect((await store.list({ status: 'closed' })).map((c) => c.ref)).toEqual([created.ref]);
     });
 
+    it('records the work on a case and moves its status in one change, cleared fields gone', async () => {
+      const created = await store.create(aCase({ kind: 'callback' }));
+      const assigned = await store.update(created.ref, { assignee: 'asha', updatedBy: 'asha', updatedAt: clock.ms }, { status: 'assigned', expectAssignee: '' });
+      expect(assigned).toMatchObject({ ref: created.ref, kind: 'callback', status: 'assigned', assignee: 'asha', updatedAt: clock.ms, details: created.details });
+      expect((await store.list({ status: 'assigned' })).map((c) => c.ref)).toEqual([created.ref]);
+      expect(await store.list({ status: 'new' })).toEqual([]);
+      const referred = await store.update(created.ref, { referredTo: 'cwc', referredAt: clock.ms - 5, callbackOutcome: 'no-answer', callbackAt: clock.ms });
+      expect(referred).toMatchObject({ status: 'assigned', referredTo: 'cwc', referredAt: clock.ms - 5, callbackOutcome: 'no-answer' });
+      const cleared = await store.update(created.ref, { assignee: null, referredTo: null, referredAt: null }, { status: 'referred' });
+      expect(cleared).not.toHaveProperty('assignee');
+      expect(cleared).not.toHaveProperty('referredTo');
+      expect((await store.get(created.ref))?.status).toBe('referred');
+      expect((await store.list({ status: 'referred' })).map((c) => c.ref)).toEqual([created.ref]);
+      expect(await store.list({ status: 'assigned' })).toEqual([]);
+    });
+
+    it('refuses a change when the case is not held by whom the caller expects, or does not exist', async () => {
+      const created = await store.create(aCase());
+      expect(await store.update(created.ref, { assignee: 'asha' }, { expectAssignee: '' })).toMatchObject({ assignee: 'asha' });
+      expect(await store.update(created.ref, { assignee: 'ravi' }, { status: 'assigned', expectAssignee: '' })).toBe('conflict');
+      expect(await store.get(created.ref)).toMatchObject({ assignee: 'asha', status: 'new' });
+      expect(await store.update('SM-000000', { assignee: 'asha' })).toBe('not-found');
+    });
+
     it('refuses to move a case it does not hold', async () => {
       expect(await store.setStatus('SM-000000', 'queued')).toBe(false);
       expect(await store.list({ status: 'queued' })).toEqual([]);
