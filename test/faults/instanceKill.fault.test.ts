@@ -21,7 +21,7 @@ import { TEST_ORIGIN, TestSocket, type Frame } from '../support/webchatSocket';
 const root = join(__dirname, '..', '..');
 const en = (key: string, vars?: Record<string, unknown>) => i18n.t('en', key, vars);
 const PASSWORD = 'a long enough fault-test password';
-const WAIT_MS = 20_000;
+const WAIT_MS = 30_000;
 
 async function until<T>(read: () => Promise<T> | T, ok: (value: T) => boolean, what: string): Promise<T> {
   const deadline = Date.now() + WAIT_MS;
@@ -182,5 +182,5 @@ describe('an instance killed while a counsellor holds its chats', () => {
     expect(pageSaw.filter((text) => counsellorSide.includes(text))).toEqual(counsellorSide);
     expect(await b.app.handoff.store.undelivered()).toEqual([]);
     expect(b.logs.lines.filter((l) => (JSON.parse(l) as { level: number }).level >= 50)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
