@@ -106,7 +106,7 @@ export function registerCaseRoutes(server: Server, ctx: ConsoleContext, cases: C
       .filter((c) => !kind || caseKind(c) === kind)
       .filter((c) => !assignee || (assignee === 'me' ? c.assignee === caller.account.username : !c.assignee))
       .map((c) => caseRow(c, now));
-    sendJson(res, 200, { cases: rows, statuses: CASE_STATUSES, settableStatuses: SETTABLE_STATUSES, referralBodies: REFERRAL_BODIES, callbackOutcomes: CALLBACK_OUTCOMES });
+    sendJson(res, 200, { cases: rows, statuses: CASE_STATUSES, categories: CATEGORIES, settableStatuses: SETTABLE_STATUSES, referralBodies: REFERRAL_BODIES, callbackOutcomes: CALLBACK_OUTCOMES });
   }));
 
   server.get('/console/api/cases/:ref', read(async (caller, req, res) => {

@@ -56,13 +56,15 @@ export function registerServiceRoutes(server: Server, ctx: ConsoleContext, direc
     return renderService({ t: (key, vars) => i18n.t(chat.language, key, vars), lang: chat.language, channelId: chat.channel }, { service, district }, undefined);
   };
 
+  const districts = directory.districts().map((d) => ({ id: d.id, name: d.name.en })).sort((a, b) => a.name.localeCompare(b.name));
+  server.get('/console/api/districts', read(async (_caller, _req, res) => sendJson(res, 200, { districts })));
+
   server.get('/console/api/chats/:id/services', read(async (caller, req, res) => {
     const chat = await ownChat(ctx, caller, chatId(req));
     const districtId = districtOf(chat, new URL(req.url ?? '/', 'http://console').searchParams.get('district'));
     const found = await servicesFor(districtId);
     sendJson(res, 200, {
       district: districtId,
-      districts: directory.districts().map((d) => ({ id: d.id, name: d.name.en })),
       services: found.map(({ service, distanceKm }) => ({
         id: service.id,
         kind: service.kind,

@@ -4,7 +4,7 @@
 (function () {
   var $ = function (id) { return document.getElementById(id); };
   var state = { csrf: null, user: null, open: null, lastMsgId: null, queue: [], active: [], seenUrgent: {}, events: null, timers: [] };
-  var LONG_WAIT_SECONDS = 300; // a wait past this is shown in red: someone should pick it up now
+  var LONG_WAIT_SECONDS = 300; // a wait past this is shown in red (the server's CONSOLE_LONG_WAIT_SECONDS, read at sign-in)
   var PRIORITY = { 1: 'Emergency', 2: 'High risk', 3: 'Normal' };
   var LANGUAGE = { as: 'Assamese', hi: 'Hindi', en: 'English' };
   var NOTICE = {
@@ -43,16 +43,27 @@
   function signedIn(data) {
     state.csrf = data.csrfToken;
     state.user = data.user;
+    state.settings = data.settings || { longWaitSeconds: 300, cases: false, services: false };
+    LONG_WAIT_SECONDS = state.settings.longWaitSeconds || 300;
     $('loginView').hidden = true;
-    $('workView').hidden = false;
+    $('tabs').hidden = false;
+    $('tabCases').hidden = !state.settings.cases;
+    $('tabSupervisor').hidden = data.user.role !== 'supervisor';
+    $('servicesPanel').hidden = !state.settings.services;
+    showTab('chats');
     $('who').hidden = false;
     $('whoName').textContent = data.user.alias + ' (' + data.user.role + ')';
     listen();
     refreshQueue();
     loadColleagues();
     loadCanned();
+    loadDistricts();
+    if (state.settings.cases) refreshCases();
     heartbeat();
-    state.timers.push(setInterval(heartbeat, 10000), setInterval(tickWaits, 1000), setInterval(refreshQueue, 30000));
+    state.timers.push(setInterval(heartbeat, 10000), setInterval(tickWaits, 1000), setInterval(refreshQueue, 30000), setInterval(function () {
+      if (state.tab === 'cases') refreshCases();
+      if (state.tab === 'supervisor') refreshSupervisor();
+    }, 30000));
     $('claimNext').focus();
   }
 
@@ -61,6 +72,10 @@
     state.timers.forEach(clearInterval);
     state = { csrf: null, user: null, open: null, lastMsgId: null, queue: [], active: [], seenUrgent: {}, events: null, timers: [] };
     $('workView').hidden = true;
+    $('casesView').hidden = true;
+    $('supervisorView').hidden = true;
+    $('tabs').hidden = true;
+    $('caseDetail').hidden = true;
     $('who').hidden = true;
     $('chat').hidden = true;
     $('loginView').hidden = false;
@@ -186,6 +201,7 @@
       appendMessages(r.data.messages);
       renderNotes(r.data.notes);
       renderMine();
+      loadServices('');
       $('messageText').focus();
     });
   }
@@ -327,6 +343,278 @@
     });
   }
 
+  // ---- nearest services: one click sends a service's card, in the user's language ----
+  function loadDistricts() {
+    api('GET', 'districts').then(function (r) {
+      if (!r.ok) return;
+      state.districts = r.data.districts;
+      ['servicesDistrict', 'fDistrict'].forEach(function (id) {
+        var select = $(id);
+        while (select.options.length > 1) select.remove(1);
+        r.data.districts.forEach(function (d) { var o = el('option', '', d.name); o.value = d.id; select.appendChild(o); });
+      });
+    });
+  }
+
+  function districtName(id) {
+    var found = (state.districts || []).filter(function (d) { return d.id === id; })[0];
+    return found ? found.name : id;
+  }
+
+  function loadServices(district) {
+    if (!state.open || !state.settings || !state.settings.services) return;
+    var id = state.open;
+    api('GET', 'chats/' + encodeURIComponent(id) + '/services' + (district ? '?district=' + encodeURIComponent(district) : '')).then(function (r) {
+      if (state.open !== id) return;
+      var list = $('services');
+      list.textContent = '';
+      if (!r.ok) { $('servicesNotice').textContent = r.data.error || 'Could not load services.'; return; }
+      $('servicesDistrictName').textContent = r.data.district ? '· ' + districtName(r.data.district) : '· district not known: pick one';
+      $('servicesNotice').textContent = r.data.district ? '' : 'Only the statewide helplines are shown until a district is chosen.';
+      r.data.services.forEach(function (svc) {
+        var li = el('li', 'service');
+        li.dataset.id = svc.id;
+        var head = el('div', 'service-head');
+        head.appendChild(el('strong', '', svc.name));
+        if (svc.distanceKm !== null) head.appendChild(el('span', 'muted', ' · ' + svc.distanceKm + ' km from the district town'));
+        if (!svc.verified) head.appendChild(el('span', 'badge p2', 'unverified'));
+        li.appendChild(head);
+        li.appendChild(el('div', 'muted', [svc.phones.join(', '), svc.address].filter(Boolean).join(' · ')));
+        var btn = el('button', 'send-service', 'Send to user');
+        btn.type = 'button';
+        btn.setAttribute('aria-label', 'Send ' + svc.name + ' to the user');
+        btn.addEventListener('click', function () {
+          api('POST', 'chats/' + encodeURIComponent(id) + '/services', { serviceId: svc.id, district: district || undefined }).then(function (s) {
+            if (s.ok) { appendMessages([s.data.message]); $('servicesNotice').textContent = 'Sent: ' + svc.name; }
+            else $('servicesNotice').textContent = s.data.error || 'Not sent.';
+          });
+        });
+        li.appendChild(btn);
+        list.appendChild(li);
+      });
+    });
+  }
+
+  $('servicesForm').addEventListener('submit', function (e) { e.preventDefault(); loadServices($('servicesDistrict').value); });
+
+  // ---- tabs ----
+  var TABS = { chats: ['tabChats', 'workView'], cases: ['tabCases', 'casesView'], supervisor: ['tabSupervisor', 'supervisorView'] };
+  function showTab(name) {
+    Object.keys(TABS).forEach(function (key) {
+      var on = key === name;
+      $(TABS[key][0]).setAttribute('aria-selected', String(on));
+      $(TABS[key][0]).tabIndex = on ? 0 : -1;
+      $(TABS[key][1]).hidden = !on;
+    });
+    state.tab = name;
+    if (name === 'cases') refreshCases();
+    if (name === 'supervisor') refreshSupervisor();
+  }
+  $('tabChats').addEventListener('click', function () { showTab('chats'); });
+  $('tabCases').addEventListener('click', function () { showTab('cases'); });
+  $('tabSupervisor').addEventListener('click', function () { showTab('supervisor'); });
+  $('tabs').addEventListener('keydown', function (e) {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    var visible = Object.keys(TABS).filter(function (k) { return !$(TABS[k][0]).hidden; });
+    var next = visible[(visible.indexOf(state.tab) + (e.key === 'ArrowRight' ? 1 : visible.length - 1)) % visible.length];
+    showTab(next); $(TABS[next][0]).focus();
+  });
+
+  // ---- cases and callbacks ----
+  var STATUS = { 'new': 'New', queued: 'Queued (chat)', in_progress: 'In progress', assigned: 'Assigned', referred: 'Referred', closed: 'Closed' };
+  var REFERRAL = { police: 'Police', sjpu: 'SJPU', cwc: 'CWC', 'one-stop-centre': 'One Stop Centre', dcpu: 'DCPU', dlsa: 'DLSA', health: 'Health', other: 'Other' };
+  var OUTCOME = { called: 'Called', 'no-answer': 'No answer', done: 'Done' };
+
+  function caseQuery() {
+    var q = [];
+    [['status', 'fStatus'], ['kind', 'fKind'], ['district', 'fDistrict'], ['category', 'fCategory'], ['risk', 'fRisk']].forEach(function (p) {
+      if ($(p[1]).value) q.push(p[0] + '=' + encodeURIComponent($(p[1]).value));
+    });
+    if ($('fMine').checked) q.push('assignee=me');
+    return q.length ? '?' + q.join('&') : '';
+  }
+
+  function refreshCases() {
+    if (!state.csrf || !state.settings || !state.settings.cases) return;
+    api('GET', 'cases' + caseQuery()).then(function (r) {
+      if (!r.ok) { $('casesNotice').textContent = r.data.error || 'Could not load cases.'; return; }
+      $('casesNotice').textContent = '';
+      var categories = $('fCategory');
+      if (categories.options.length === 1) r.data.categories.forEach(function (c) { var o = el('option', '', c.replace(/_/g, ' ')); o.value = c; categories.appendChild(o); });
+      renderCases(r.data.cases);
+    });
+  }
+
+  function renderCases(cases) {
+    var body = $('caseRows');
+    body.textContent = '';
+    cases.forEach(function (c) {
+      var tr = el('tr', c.risk === 'high' ? 'p2' : '');
+      tr.dataset.ref = c.ref;
+      var ref = el('td', '', c.ref);
+      if (c.kind === 'callback') { ref.appendChild(document.createTextNode(' ')); ref.appendChild(el('span', 'badge callback', 'Callback')); }
+      tr.appendChild(ref);
+      tr.appendChild(el('td', 'status', STATUS[c.status] || c.status));
+      var risk = el('td'); risk.appendChild(el('span', 'badge ' + (c.dangerNow ? 'p1' : c.risk === 'high' ? 'p2' : 'p3'), c.dangerNow ? 'Danger now' : c.risk === 'high' ? 'High' : 'Normal'));
+      tr.appendChild(risk);
+      tr.appendChild(el('td', '', [c.category.replace(/_/g, ' '), c.district ? districtName(c.district) : null].filter(Boolean).join(' · ')));
+      tr.appendChild(el('td', 'wait', waited(c.waitingSeconds)));
+      tr.appendChild(el('td', 'assignee', c.assignee || '—'));
+      var act = el('td'); var btn = el('button', '', 'Open');
+      btn.type = 'button';
+      btn.setAttribute('aria-label', 'Open case ' + c.ref);
+      btn.addEventListener('click', function () { openCase(c.ref); });
+      act.appendChild(btn); tr.appendChild(act);
+      body.appendChild(tr);
+    });
+    $('casesEmpty').hidden = cases.length > 0;
+    $('casesTable').hidden = cases.length === 0;
+    $('casesCount').textContent = cases.filter(function (c) { return c.status === 'new' || c.status === 'queued'; }).length;
+  }
+
+  ['fStatus', 'fKind', 'fDistrict', 'fCategory', 'fRisk', 'fMine'].forEach(function (id) { $(id).addEventListener('change', refreshCases); });
+  $('caseFilters').addEventListener('submit', function (e) { e.preventDefault(); refreshCases(); });
+  $('casesRefresh').addEventListener('click', refreshCases);
+
+  function openCase(ref) {
+    api('GET', 'cases/' + encodeURIComponent(ref)).then(function (r) {
+      if (!r.ok) { $('casesNotice').textContent = r.data.error || 'Could not open the case.'; return; }
+      state.openCase = ref;
+      $('caseDetail').hidden = false;
+      $('caseError').textContent = '';
+      $('casePhone').textContent = '';
+      showCase(r.data.case, r.data.notes);
+      $('takeCase').focus();
+    });
+  }
+
+  function fact(list, term, value) {
+    if (value === null || value === undefined || value === '') return;
+    list.appendChild(el('dt', '', term)); list.appendChild(el('dd', '', value));
+  }
+
+  function showCase(c, notes) {
+    $('caseTitle').textContent = (c.kind === 'callback' ? 'Callback request ' : 'Case ') + c.ref;
+    $('caseMeta').textContent = (STATUS[c.status] || c.status) + (c.assignee ? ' · held by ' + c.assignee : ' · nobody holds it');
+    var facts = $('caseFacts'); facts.textContent = '';
+    fact(facts, 'Risk', c.dangerNow ? 'Danger now' : c.risk);
+    fact(facts, 'Category', c.category.replace(/_/g, ' '));
+    fact(facts, 'District', c.district ? districtName(c.district) : null);
+    fact(facts, 'Reporter', c.reporter);
+    fact(facts, 'Child', [c.age, c.gender].filter(Boolean).join(', '));
+    fact(facts, 'When', c.when);
+    fact(facts, 'Language · channel', (LANGUAGE[c.language] || c.language) + ' · ' + c.channel);
+    fact(facts, 'Received', new Date(c.createdAt).toLocaleString());
+    fact(facts, 'Referred', c.referral ? (REFERRAL[c.referral.to] || c.referral.to) + (c.referral.at ? ' on ' + new Date(c.referral.at).toLocaleString() : '') : null);
+    fact(facts, 'Callback', c.callback ? (OUTCOME[c.callback.outcome] || c.callback.outcome) + (c.callback.at ? ' at ' + new Date(c.callback.at).toLocaleString() : '') : null);
+    fact(facts, 'Chat', c.chatId ? 'also came as a chat' : null);
+    $('caseDetails').textContent = c.details || (c.kind === 'callback' ? 'A caller on the phone line asked to be called back.' : 'No details given (anonymous or brief report).');
+    $('caseDetails').lang = c.language;
+    $('phoneBox').hidden = !c.hasPhone;
+    $('callbackBox').hidden = !c.hasPhone;
+    $('takeCase').hidden = c.assignee === state.user.username;
+    $('caseStatus').value = ['new', 'assigned', 'referred', 'closed'].indexOf(c.status) >= 0 ? c.status : 'new';
+    var list = $('caseNotes'); list.textContent = '';
+    (notes || []).forEach(function (n) { list.appendChild(noteItem(n)); });
+    var assign = $('assignTo');
+    if (assign.options.length === 0) {
+      api('GET', 'colleagues').then(function (r) {
+        if (!r.ok) return;
+        r.data.colleagues.forEach(function (col) { var o = el('option', '', col.alias + ' (' + col.username + ')'); o.value = col.username; assign.appendChild(o); });
+      });
+    }
+  }
+
+  function changeCase(body) {
+    if (!state.openCase) return;
+    var ref = state.openCase;
+    api('POST', 'cases/' + encodeURIComponent(ref), body).then(function (r) {
+      if (!r.ok) { $('caseError').textContent = r.data.error || 'That did not work.'; return; }
+      $('caseError').textContent = '';
+      if (state.openCase === ref) showCase(r.data.case, r.data.notes);
+      refreshCases();
+    });
+  }
+
+  $('takeCase').addEventListener('click', function () { changeCase({ assignee: 'me' }); });
+  $('assignForm').addEventListener('submit', function (e) { e.preventDefault(); changeCase({ assignee: $('assignTo').value }); });
+  $('statusForm').addEventListener('submit', function (e) { e.preventDefault(); changeCase({ status: $('caseStatus').value }); });
+  $('referralForm').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var at = $('referralAt').value ? new Date($('referralAt').value).getTime() : undefined;
+    changeCase({ referral: { to: $('referralTo').value, at: at } });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('#callbackBox .callback'), function (btn) {
+    btn.addEventListener('click', function () { changeCase({ callback: btn.dataset.outcome }); });
+  });
+  $('caseNoteForm').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var text = $('caseNoteText').value.trim();
+    if (!text) return;
+    $('caseNoteText').value = '';
+    changeCase({ note: text });
+  });
+  $('revealPhone').addEventListener('click', function () {
+    if (!state.openCase) return;
+    var ref = state.openCase;
+    api('POST', 'cases/' + encodeURIComponent(ref) + '/reveal-phone').then(function (r) {
+      if (state.openCase !== ref) return;
+      if (r.ok) $('casePhone').textContent = r.data.phone;
+      else $('caseError').textContent = r.data.error || 'Could not show the number.';
+    });
+  });
+
+  // ---- supervisor ----
+  function refreshSupervisor() {
+    if (!state.user || state.user.role !== 'supervisor') return;
+    api('GET', 'supervisor').then(function (r) {
+      if (!r.ok) return;
+      var d = r.data;
+      var rows = $('presenceRows'); rows.textContent = '';
+      d.signedIn.forEach(function (u) {
+        var tr = el('tr'); tr.dataset.username = u.username;
+        [u.alias + ' (' + u.username + ')', u.role, u.languages.join(', '), u.chats + ' / ' + u.capacity, waited(u.lastSeenSeconds) + ' ago'].forEach(function (v) { tr.appendChild(el('td', '', v)); });
+        rows.appendChild(tr);
+      });
+      $('presenceCount').textContent = d.signedIn.length;
+      var live = $('liveRows'); live.textContent = '';
+      d.live.forEach(function (c) {
+        var tr = el('tr', 'p' + c.priority); tr.dataset.id = c.id;
+        var prio = el('td'); prio.appendChild(el('span', 'badge p' + c.priority, PRIORITY[c.priority] || c.priority)); tr.appendChild(prio);
+        tr.appendChild(el('td', '', LANGUAGE[c.userLanguage] || c.userLanguage));
+        tr.appendChild(el('td', '', c.channel));
+        tr.appendChild(el('td', '', c.counsellorAlias || c.counsellorId));
+        tr.appendChild(el('td', 'wait', c.heldSeconds === null ? '—' : waited(c.heldSeconds)));
+        var summary = el('td', 'summary', c.summary); summary.lang = c.userLanguage; tr.appendChild(summary);
+        var act = el('td'); var btn = el('button', '', 'Open'); btn.type = 'button';
+        btn.addEventListener('click', function () { showTab('chats'); openChat(c.id); });
+        act.appendChild(btn); tr.appendChild(act);
+        live.appendChild(tr);
+      });
+      $('liveCount').textContent = d.live.length;
+      var waiting = $('allWaitingRows'); waiting.textContent = '';
+      d.waiting.forEach(function (w) {
+        var tr = el('tr', 'p' + w.priority + (w.longWait ? ' long-wait' : '')); tr.dataset.id = w.id;
+        var prio = el('td'); prio.appendChild(el('span', 'badge p' + w.priority, PRIORITY[w.priority] || w.priority)); tr.appendChild(prio);
+        tr.appendChild(el('td', w.longWait ? 'wait long' : 'wait', waited(w.waitingSeconds)));
+        tr.appendChild(el('td', '', LANGUAGE[w.language] || w.language));
+        tr.appendChild(el('td', '', w.channel));
+        var summary = el('td', 'summary', w.summary); summary.lang = w.language; tr.appendChild(summary);
+        waiting.appendChild(tr);
+      });
+      $('allWaitingCount').textContent = d.waiting.length;
+      $('longWaitNote').textContent = '(red: waiting over ' + waited(d.longWaitSeconds) + ')';
+    });
+    api('GET', 'audit').then(function (r) {
+      if (!r.ok) return;
+      var list = $('auditList'); list.textContent = '';
+      r.data.entries.slice(0, 50).forEach(function (a) {
+        list.appendChild(el('li', '', clock(a.at) + ' · ' + a.actor + ' · ' + a.action + [a.chatId ? ' chat ' + a.chatId : '', a.caseRef ? ' case ' + a.caseRef : '', a.detail ? ' (' + a.detail + ')' : ''].join('')));
+      });
+    });
+  }
+  $('supervisorRefresh').addEventListener('click', refreshSupervisor);
+
   // ---- live changes ----
   var queueRefresh = null;
   function listen() {
@@ -337,7 +625,7 @@
       if (ev.chatId === state.open) fetchNewMessages();
       if (ev.type !== 'message') {
         clearTimeout(queueRefresh);
-        queueRefresh = setTimeout(refreshQueue, 150);
+        queueRefresh = setTimeout(function () { refreshQueue(); if (state.tab === 'supervisor') refreshSupervisor(); if (state.tab === 'cases') refreshCases(); }, 150);
       }
     });
   }

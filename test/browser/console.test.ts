@@ -16,6 +16,7 @@ const dialogs: string[] = [];
 beforeAll(async () => {
   rig = await startConsoleRig({ redis: true });
   await rig.addAccount({ username: 'asha', alias: 'Asha', languages: ['as', 'en'] });
+  await rig.addAccount({ username: 'sup', alias: 'Mira', role: 'supervisor', languages: ['en'] });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page.on('dialog', (d) => {
@@ -80,7 +81,18 @@ describe('the console in Chromium', () => {
     await page.click('#noteForm button');
     await page.locator('#notes li', { hasText: 'asha: Call back after school.' }).waitFor();
 
+    // the nearest services for the chat's district (Kamrup Metropolitan): one click sends a card in Assamese
+    const service = page.locator('#services li').first();
+    await service.waitFor();
+    const counsellorLines = await transcript.locator('li.msg.counsellor').count();
+    await service.locator('button.send-service').click();
+    await transcript.locator('li.msg.counsellor').nth(counsellorLines).waitFor();
+    const card = (await rig.handoff.messages(chatId)).filter((m) => m.from === 'counsellor').at(-1)?.text ?? '';
+    expect(card).toMatch(/[\u0980-\u09FF]/);
+    expect(await transcript.locator('li.msg.counsellor').last().textContent()).toContain(card.split('\n')[0]);
+
     mkdirSync(ARTIFACTS, { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'console-live-chat.png') });
 
     await page.selectOption('#disposition', 'referred-cwc');
@@ -88,6 +100,66 @@ describe('the console in Chromium', () => {
     await page.waitForFunction(() => (document.getElementById('chatError')?.textContent ?? '').includes('ended'));
     expect(await rig.handoff.get(chatId)).toMatchObject({ state: 'ended', disposition: 'referred-cwc' });
 
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+  });
+
+  it('works the case inbox: an anonymous report referred, a callback number revealed on a click, and the supervisor view', async () => {
+    const report = await rig.cases.create({
+      reporter: 'child', category: 'child_labour', risk: 'high', dangerNow: false, district: 'jorhat', details: `কাম কৰিব লগা হয় ${XSS_IMG}${XSS_SCRIPT}`,
+      shareConsentAt: Date.now(), language: 'as', channel: 'webchat',
+    });
+    const callback = await rig.cases.create({
+      reporter: 'other', category: 'other', risk: 'normal', dangerNow: false, phone: '+919876500002', contactConsentAt: Date.now(),
+      shareConsentAt: Date.now(), language: 'hi', channel: 'ivr', kind: 'callback',
+    });
+    await page.click('#tabCases');
+    const row = page.locator(`#caseRows tr[data-ref="${report.ref}"]`);
+    await row.waitFor();
+    await row.locator('button').click();
+    await page.locator('#caseTitle', { hasText: report.ref }).waitFor();
+    expect(await page.locator('#caseDetails').textContent()).toContain(XSS_SCRIPT);
+    expect(await page.locator('#caseDetail img, #caseDetail script').count()).toBe(0);
+    expect(await page.locator('#phoneBox').isHidden()).toBe(true);
+
+    await page.click('#takeCase');
+    await page.locator('#caseMeta', { hasText: 'held by asha' }).waitFor();
+    await page.selectOption('#referralTo', 'cwc');
+    await page.click('#referralForm button');
+    await page.locator('#caseMeta', { hasText: 'Referred' }).waitFor();
+    await page.fill('#caseNoteText', 'CWC Jorhat informed.');
+    await page.click('#caseNoteForm button');
+    await page.locator('#caseNotes li', { hasText: 'asha: CWC Jorhat informed.' }).waitFor();
+    expect(await rig.cases.get(report.ref)).toMatchObject({ status: 'referred', assignee: 'asha', referredTo: 'cwc' });
+
+    // a callback request: the number is not on the page until a deliberate click, once the case is taken
+    await page.locator(`#caseRows tr[data-ref="${callback.ref}"] button`).click();
+    await page.locator('#caseTitle', { hasText: callback.ref }).waitFor();
+    expect(await page.content()).not.toContain('9876500002');
+    await page.click('#takeCase');
+    await page.locator('#caseMeta', { hasText: 'held by asha' }).waitFor();
+    await page.click('#revealPhone');
+    await page.locator('#casePhone', { hasText: '+919876500002' }).waitFor();
+    await page.click('#callbackBox button[data-outcome="done"]');
+    await page.locator('#caseMeta', { hasText: 'Closed' }).waitFor();
+    expect(await rig.cases.get(callback.ref)).toMatchObject({ status: 'closed', callbackOutcome: 'done' });
+    await page.screenshot({ path: join(ARTIFACTS, 'console-cases.png') });
+
+    // the supervisor sees who is signed in and the audit of the reveal
+    const supervisor = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    try {
+      await supervisor.goto(`${rig.url}/console`);
+      await supervisor.fill('#username', 'sup');
+      await supervisor.fill('#password', PASSWORD);
+      await supervisor.keyboard.press('Enter');
+      await supervisor.waitForSelector('#tabSupervisor:not([hidden])');
+      await supervisor.click('#tabSupervisor');
+      await supervisor.locator('#presenceRows tr[data-username="asha"]').waitFor();
+      await supervisor.locator('#auditList li', { hasText: `asha · reveal-phone case ${callback.ref}` }).waitFor();
+      await supervisor.screenshot({ path: join(ARTIFACTS, 'console-supervisor.png') });
+    } finally {
+      await supervisor.close();
+    }
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(dialogs).toEqual([]);
   });

@@ -241,6 +241,12 @@ describe('the nearest-services panel', () => {
     expect(other.district).toBe('cachar');
   });
 
+  it('lists the districts to choose from, to signed-in users only', async () => {
+    const { districts } = await asha.json<{ districts: { id: string; name: string }[] }>(asha.get('districts'));
+    expect(districts).toContainEqual({ id: 'kamrup-metropolitan', name: 'Kamrup Metropolitan' });
+    expect((await rig.client().get('districts')).status).toBe(401);
+  });
+
   it('refuses a stranger, another counsellor\'s chat, a missing token and bad input, with reasons', async () => {
     const chatId = await rig.queueChat({ language: 'as', district: 'jorhat' });
     expect((await asha.post(`chats/${chatId}/claim`)).status).toBe(200);
