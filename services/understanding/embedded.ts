@@ -1,7 +1,7 @@
 import { detectLanguage, type MarkerSets } from './language';
 import { markerSets, PhraseMatcher, type Hit, type LexiconFile } from './lexicon';
 import { loadLexicons } from './lexiconFiles';
-import { MAX_CHARS, normalise, tokenise, type Token } from './normalise';
+import { MAX_CHARS, matchKey, normalise, tokenise, type Token } from './normalise';
 import { categoryOf, intentOf, isEmergency, riskOf, type Ages } from './rules';
 import { presentSignals } from './signals';
 import type { Understanding, Understood } from './types';
@@ -62,13 +62,49 @@ function agesIn(tokens: Token[], hits: Hit[]): Ages {
   let adult = false;
   tokens.forEach((t, i) => {
     const m = /^(\d{1,2})([a-z]*)$/.exec(t.text);
-    if (!m || Number(m[1]) === 0) return;
-    const age = Number(m[1]);
-    const yearWord = /^(y|yo|yr|yrs|years?)$/.test(m[2]) || yearStarts.has(i + 1);
-    const afterIs = i > 0 && /^(is|aged|age|only|just|umar|boyos|বয়স)$/.test(tokens[i - 1].text);
+    const spelt = m ? undefined : NUMBER_WORDS.get(t.key);
+    if (!m && spelt === undefined) return;
+    const age = m ? Number(m[1]) : (spelt as number);
+    if (age === 0) return;
+    const yearWord = (m !== null && /^(y|yo|yr|yrs|years?)$/.test(m[2])) || yearStarts.has(i + 1);
+    const afterIs = i > 0 && AGE_LEADS.has(tokens[i - 1].text);
     if (!yearWord && !afterIs) return;
     if (age < ADULT_AGE) minor = true;
     else adult = true;
   });
   return { minor, adultOnly: adult && !minor };
 }
+
+/** Words that come before a bare age: "she is 15", "only 14", "umar 13", "মাত্ৰ ১৫", "सिर्फ 16". */
+const AGE_LEADS = new Set([
+  'is', 'aged', 'age', 'only', 'just', 'umar', 'umr', 'boyos', 'বয়স', 'বয়স', 'matro', 'matra', 'sirf', 'keval', 'kewal',
+  'মাত্ৰ', 'মাত্র', 'শুধু', 'सिर्फ', 'केवल', 'मात्र', 'उम्र', 'उमर', 'বয়স', 'বয়স',
+]);
+
+/** Ages written as words (1-19 and round adult ages), in English, Hindi, Assamese and Bengali, native and romanised.
+ * Matched on the folded key, so spelling variants (chaudah/choudah, পোন্ধৰ/পোন্ধর) meet one entry. */
+const NUMBER_WORDS: ReadonlyMap<string, number> = (() => {
+  const table: Array<[number, string[]]> = [
+    [5, ['five', 'paanch', 'panch', 'पांच', 'पाँच', 'পাঁচ']],
+    [6, ['six', 'chhah', 'chhe', 'छह', 'छः', 'ছয়', 'ছয়']],
+    [7, ['seven', 'saat', 'सात', 'সাত']],
+    [8, ['eight', 'aath', 'आठ', 'আঠ', 'আট']],
+    [9, ['nine', 'nau', 'नौ', 'নয়', 'নয়']],
+    [10, ['ten', 'das', 'dos', 'doh', 'dosh', 'दस', 'দহ', 'দশ']],
+    [11, ['eleven', 'gyarah', 'gyara', 'egaro', 'eghar', 'ग्यारह', 'এঘাৰ', 'এগারো', 'এগার']],
+    [12, ['twelve', 'barah', 'bara', 'baro', 'बारह', 'বাৰ', 'বারো']],
+    [13, ['thirteen', 'terah', 'tera', 'tero', 'tera', 'तेरह', 'তেৰ', 'তেরো', 'তের']],
+    [14, ['fourteen', 'chaudah', 'chauda', 'choudah', 'choudo', 'choidhya', 'soidhya', 'चौदह', 'চৈধ্য', 'চৌদ্দ', 'চোদ্দ']],
+    [15, ['fifteen', 'pandrah', 'pandra', 'pondhoro', 'ponero', 'পোন্ধৰ', 'পনেরো', 'पंद्रह', 'पन्द्रह']],
+    [16, ['sixteen', 'solah', 'sola', 'sulo', 'xulo', 'sholo', 'सोलह', 'ষোল্ল', 'ষোলো', 'ষোল']],
+    [17, ['seventeen', 'satrah', 'satra', 'xotor', 'sotor', 'sotero', 'सत्रह', 'সোতৰ', 'সতেরো']],
+    [20, ['twenty', 'bees', 'बीस', 'বিশ', 'কুৰি']],
+    [25, ['pachis', 'pachees', 'पच्चीस', 'পঁচিশ']],
+    [30, ['thirty', 'tees', 'तीस', 'ত্ৰিশ', 'ত্রিশ']],
+    [35, ['thirty-five']],
+    [40, ['forty', 'chalis', 'chaalis', 'चालीस', 'চল্লিশ']],
+  ];
+  const map = new Map<string, number>();
+  for (const [age, words] of table) for (const w of words) map.set(matchKey(w.normalize('NFC').toLowerCase()), age);
+  return map;
+})();

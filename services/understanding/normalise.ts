@@ -59,8 +59,10 @@ function foldNative(token: string): string {
 }
 
 function foldLatin(token: string): string {
-  return token
-    .replace(/[^a-z0-9]/g, '')
+  let word = token.replace(/[^a-z0-9]/g, '');
+  if (word === 'h') word = 'hai';
+  else if (/^(rh|kr|nh)/.test(word)) word = expandShorthand(word);
+  return word
     .replace(/ph/g, 'f')
     .replace(/ck|q/g, 'k')
     .replace(/([bcdgjkpstrx])h+/g, '$1')
@@ -71,6 +73,14 @@ function foldLatin(token: string): string {
     .replace(/ee/g, 'i')
     .replace(/o/g, 'u')
     .replace(/(.)\1+/g, '$1');
+}
+
+/** Texting shorthand of romanised Hindi written out: "rha/rhe" = raha/rahe, "kr/krte" = kar/karte, "nhi" = nahi ("h" = hai above). */
+function expandShorthand(word: string): string {
+  if (/^rh[aeiou]/.test(word)) return `rah${word.slice(2)}`;
+  if (/^nh[aeiou]/.test(word)) return `nah${word.slice(2)}`;
+  if (/^kr($|[aeiou]|n[aei]|t[aei]|k[ei])/.test(word)) return `kar${word.slice(2)}`;
+  return word;
 }
 
 export interface Token {

@@ -23,15 +23,20 @@ export function categoryOf(s: SignalSet, ages: Ages): Category | null {
   if (online && (sexual || has(s, 'image', 'threat', 'bully'))) return 'online_abuse';
   if (s.has('image') && s.has('threat')) return 'online_abuse';
   if (sexual) return 'sexual_abuse';
+  // "married off by force at 15": a child marriage, even when a take-away word is in the line, unless sold or lured.
+  const childMarriage = s.has('marriage') && (ages.minor || s.has('forced') || (!ages.adultOnly && s.has('child')));
+  if (childMarriage && !has(s, 'traffick', 'lure')) return 'child_marriage';
   if (isTrafficking(s)) return 'trafficking';
   // "my phone is lost" is not a missing child; "he has not come home" is, even with no child word.
   if (s.has('missing') && !(s.has('object') && !s.has('child'))) return 'missing_child';
-  if (s.has('marriage') && (ages.minor || s.has('forced') || (!ages.adultOnly && s.has('child')))) return 'child_marriage';
+  if (childMarriage) return 'child_marriage';
   const hit = has(s, 'hit', 'hit_now');
   if (hit && s.has('school_actor')) return 'corporal_punishment';
   if (s.has('bully')) return 'bullying';
   if (hit || s.has('confine')) return 'physical_abuse';
   if (s.has('labour') || (s.has('work') && (s.has('workplace') || s.has('child') || ages.minor))) return 'child_labour';
+  // "a 12-year-old at the brick kiln / tea garden all day": a child of a stated age at a workplace.
+  if (s.has('workplace') && s.has('child') && ages.minor) return 'child_labour';
   if (s.has('neglect')) return 'neglect';
   if (has(s, 'harm_general', 'danger') && !s.has('safe')) return 'other';
   return null;
@@ -57,6 +62,8 @@ export function isEmergency(s: SignalSet, category: Category | null): boolean {
     return false;
   }
   if (s.has('hit_now')) return true;
+  // Taken away with a job or a city as bait, and no force: a report (the child is gone, not being seized now).
+  if (category === 'trafficking' && has(s, 'lure', 'lure_place') && !s.has('forced')) return false;
   return s.has('urgent') && has(s, 'hit', 'confine', 'sexual', 'touch', 'traffick', 'take_away', 'harm_general');
 }
 

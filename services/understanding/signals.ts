@@ -12,6 +12,8 @@ export const SIGNALS = [
   // situation and intent cues
   'urgent', 'teacher_role', 'ask', 'service', 'counsellor', 'greeting', 'help', 'report', 'safe',
   'negation', 'year', 'object',
+  // helpers read together by position: "I am a (class) teacher", "hits the ball", "hurt myself"
+  'self', 'copula', 'role', 'game', 'reflexive',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
@@ -32,22 +34,57 @@ export function isSignal(name: string): name is Signal {
 
 /** How near a negation must be to a living word ("jeena nahi", "বাঁচতে চাই না") or a coming-back word. */
 const LIFE_REACH = 4;
+/** "I am a (class) teacher", "মই এজন শিক্ষক", "আমি স্কুলের শিক্ষক": words from the pronoun to the role noun. */
+const SELF_ROLE_REACH = 3;
+/** "teacher hu", "school teacher hoon": words from the role noun to the copula. */
+const ROLE_COPULA_REACH = 2;
+/** "hits the ball", "beat me at chess", "गेंद को ज़ोर से मारा": a game word this near makes a plain hit no harm. */
+const GAME_REACH = 4;
+/** "hurt myself", "khud ko hurt", "নিজকে আঘাত": a harm this near a reflexive is self-harm. */
+const REFLEXIVE_REACH = 3;
 
 export function presentSignals(hits: Hit[]): Set<Signal> {
   const negations = hits.filter((h) => h.signal === 'negation');
   const ends = hits.filter((h) => h.signal === 'negation' || h.signal === 'end');
   // The teacher's own "I am a teacher" must not make a beating at home read as corporal punishment.
-  const roles = hits.filter((h) => h.signal === 'teacher_role');
+  const roles = [...hits.filter((h) => h.signal === 'teacher_role'), ...selfRoles(hits)];
+  const games = hits.filter((h) => h.signal === 'game');
+  const reflexives = hits.filter((h) => h.signal === 'reflexive');
   const present = new Set<Signal>();
+  if (roles.length > 0) present.add('teacher_role');
   for (const hit of hits) {
     if (NEGATABLE.has(hit.signal) && negations.some((n) => negates(n, hit))) continue;
     if (hit.signal === 'school_actor' && roles.some((r) => r.start <= hit.start && hit.end <= r.end)) continue;
+    // A plain hit near a ball or a game is sport ("beat me at chess"); the progressive stays a harm.
+    if (hit.signal === 'hit' && games.some((g) => within(g, hit, GAME_REACH))) continue;
+    if ((hit.signal === 'hit' || hit.signal === 'hit_now') && reflexives.some((r) => within(r, hit, REFLEXIVE_REACH))) {
+      present.add('self_harm');
+    }
     if (hit.signal === 'life' && ends.some((e) => near(e, hit))) present.add('self_harm');
     // "has not returned", "घर नहीं आया", "অহা নাই", "ফেরেনি": a coming-back word near a negation.
     if (hit.signal === 'comeback' && negations.some((n) => near(n, hit))) present.add('missing');
     present.add(hit.signal as Signal);
   }
   return present;
+}
+
+/** A role noun after "I am"/"মই"/"আমি" (or before "हूँ"/"hoon"): the speaker's own role, as a span from pronoun to copula. */
+function selfRoles(hits: Hit[]): Hit[] {
+  const spans: Hit[] = [];
+  for (const role of hits) {
+    if (role.signal !== 'role') continue;
+    const self = hits.find((h) => h.signal === 'self' && h.clause === role.clause && h.end < role.start && role.start - h.end <= SELF_ROLE_REACH);
+    const copula = hits.find((h) => h.signal === 'copula' && h.clause === role.clause && h.start > role.end && h.start - role.end <= ROLE_COPULA_REACH);
+    if (self || copula) spans.push({ signal: 'teacher_role', start: self ? self.start : role.start, end: copula ? copula.end : role.end, clause: role.clause });
+  }
+  return spans;
+}
+
+/** Same clause, and the gap between the two phrases at most `reach` words. */
+function within(a: Hit, b: Hit, reach: number): boolean {
+  if (a.clause !== b.clause) return false;
+  const gap = a.start > b.end ? a.start - b.end : b.start > a.end ? b.start - a.end : 0;
+  return gap <= reach;
 }
 
 function near(a: Hit, b: Hit): boolean {

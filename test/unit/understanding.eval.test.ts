@@ -13,6 +13,8 @@ const SETS = [
   join(root, 'test', 'fixtures', 'understanding-heldout.jsonl'),
   join(root, 'test', 'fixtures', 'understanding-fresh.jsonl'),
   join(root, 'test', 'fixtures', 'understanding-third.jsonl'),
+  join(root, 'test', 'fixtures', 'understanding-fourth.jsonl'),
+  join(root, 'test', 'fixtures', 'understanding-fifth.jsonl'),
 ].filter((file) => existsSync(file));
 
 const reader = new EmbeddedUnderstanding();
