@@ -18,8 +18,12 @@ const P99_TARGET_MS = 100;
 const PUBLIC = 'https://helpline.example.org';
 const VOICE = '/api/ivr/twilio/voice';
 const GATHER = '/api/ivr/twilio/gather';
-/** One call: choose English (a bot turn), repeat, "in danger now", back to the menu (a bot turn), repeat. */
-const KEYS = ['3', '9', '0', '*', '9'];
+/**
+ * One call: choose English (a bot turn, not read out), repeat the main menu, 1 "in danger now", back
+ * to the main menu (a bot turn), 3 find help (a bot turn), 5 who needs help (a bot turn), 1 the first
+ * district (a bot turn: the directory), back to the main menu.
+ */
+const KEYS = ['3', '9', '1', '*', '3', '5', '1', '*'];
 
 interface CallerSpec {
   url: string;

@@ -77,7 +77,10 @@ export class TeacherGuideDialog extends ComponentDialog {
     }
     (step.values as { situation?: Situation }).situation = situation;
     const lang = langOf(step.context);
-    await step.context.sendActivities(renderSituation(this.i18n, lang, situation).map((text) => message(text)));
+    const guide = renderSituation(this.i18n, lang, situation);
+    // On a phone call only what to do right now: the rest is too long to take in by ear.
+    const shown = step.context.activity.channelId === 'ivr' ? guide.slice(0, 1) : guide;
+    await step.context.sendActivities(shown.map((text) => message(text)));
     await this.replies.say(step.context, 'teacher:next', [
       this.replies.button(step.context, 'teacher:buttons.report', 'teacher:report'),
       this.replies.button(step.context, 'teacher:buttons.counsellor', 'cmd:human'),

@@ -5,11 +5,20 @@ import { errSummary } from '../../services/http/server';
 import type { CallbackDesk } from './callbacks';
 import { newCallState, type CallState, type CallStore, type MenuOption } from './callState';
 import type { IvrAdapter } from './IvrAdapter';
-import { KEYS, LANGUAGE_KEYS, MAX_MENU_OPTIONS, PAGED_OPTIONS, type Next, type Plan, type Utterance } from './plan';
+import { KEYS, LANGUAGE_KEYS, MAIN_MENU, MAX_MENU_OPTIONS, PAGED_OPTIONS, type MainChoice, type Next, type Plan, type Utterance } from './plan';
 import type { Part, Voice } from './voice';
 
 /** The bot's button values the phone line answers itself (bots/commands.ts): a call has its own way to a person. */
 const BOT_VALUES = { human: 'cmd:human', emergency: 'cmd:emergency', menu: 'cmd:menu' } as const;
+
+/** What the bot is sent for main-menu keys 3 and 4: its own journeys (bots/HelplineBot.ts MENU_JOURNEYS). */
+const BOT_JOURNEYS: Partial<Record<MainChoice, string>> = { findHelp: 'menu:findHelp', teacher: 'menu:teacher' };
+
+/** Each main-menu choice's prompt (locales/<lng>/ivr.json), which names its key. */
+const MAIN_PROMPTS: Record<MainChoice, string> = { danger: 'menuDanger', counsellor: 'menuCounsellor', findHelp: 'menuFindHelp', teacher: 'menuTeacher' };
+
+/** The bot's own main menu (bots/replies.ts menuButtons) is recognised by these values: the call reads its own instead. */
+const BOT_MAIN_MENU_VALUES = Object.values(BOT_JOURNEYS);
 
 /** A wrong key or silence is asked again twice; the third time the call ends kindly. */
 const MAX_MISSES = 3;
@@ -43,9 +52,11 @@ export interface CallFlowDeps {
 type Keys = { kind: 'keys'; keys: string } | { kind: 'speech'; text: string } | { kind: 'none' } | { kind: 'invalid' };
 
 /**
- * The call, provider-neutral: the language menu, then the bot's own menus read out as numbered
- * keys, with 0 (in danger now), 9 (repeat) and * (back) in every menu, and talk-to-a-person
- * answered by the phone line itself (a transfer, or a callback request). Every answer is a Plan.
+ * The call, provider-neutral: the language menu; then the call's own main menu (plan.ts MAIN_MENU:
+ * 1 in danger now, 2 a counsellor, 3 find help, 4 for teachers, 9 repeat, * back to the languages),
+ * which works without the bot; then, for 3 and 4, the bot's own menus read out as numbered keys, with
+ * 0 (in danger now), 9 (repeat) and * (back to the main menu) in each. Talk-to-a-person is answered
+ * by the phone line itself (a transfer, or a callback request). Every answer is a Plan.
  */
 export class CallFlow {
   private languageMenu?: Plan;
@@ -65,6 +76,8 @@ export class CallFlow {
     switch (state.step) {
       case 'language':
         return this.chooseLanguage(input, state, keys);
+      case 'main':
+        return this.answerMain(input, state, keys);
       case 'callback':
         return this.answerCallbackOffer(input, state, keys);
       case 'menu':
@@ -88,7 +101,46 @@ export class CallFlow {
     if (keys.kind === 'keys' && keys.keys === KEYS.repeat) return this.save(input.callSid, { ...state, misses: 0 }, this.languagePlan());
     const lang = keys.kind === 'keys' ? LANGUAGE_KEYS[keys.keys] : undefined;
     if (!lang) return this.miss(input.callSid, state, 'invalid');
-    return this.runBot(input, { ...state, lang, step: 'menu', misses: 0 }, `lang:${lang}`);
+    // The bot learns the language (a caller's profile may hold another from an earlier call); what it says is not read out.
+    await this.tellBot(input, lang, `lang:${lang}`);
+    return this.mainMenu(input.callSid, { ...state, lang });
+  }
+
+  /** The main menu: each choice's prompt in the caller's language, then "9 again, star back". */
+  private mainMenuPlan(lang: Lang): Plan {
+    const choices = Object.values(MAIN_MENU).map((choice): Part => ({ key: MAIN_PROMPTS[choice] }));
+    return { speak: this.deps.voice.speak(lang, [...choices, { key: 'keysMore' }]), next: { kind: 'gather', keys: 'one', ...(lang === 'as' ? {} : { speech: lang }) } };
+  }
+
+  private async mainMenu(callSid: string, state: CallState, before: Utterance[] = []): Promise<Plan> {
+    const plan = this.mainMenuPlan(langOf(state));
+    await this.deps.store.set(callSid, { ...state, step: 'main', options: [], offset: 0, misses: 0, lastPlan: plan });
+    return { speak: [...before, ...plan.speak], next: plan.next };
+  }
+
+  /** Back to the main menu from deeper in the call: the bot's journey is ended too, so speech starts afresh. */
+  private async backToMain(input: CallInput, state: CallState, before: Utterance[] = []): Promise<Plan> {
+    await this.tellBot(input, langOf(state), BOT_VALUES.menu);
+    return this.mainMenu(input.callSid, state, before);
+  }
+
+  private async answerMain(input: CallInput, state: CallState, keys: Keys): Promise<Plan> {
+    if (keys.kind === 'speech') return this.runBot(input, state, keys.text);
+    const key = keys.kind === 'keys' ? keys.keys : '';
+    if (key === KEYS.repeat && state.lastPlan) return this.save(input.callSid, { ...state, misses: 0 }, state.lastPlan);
+    if (key === KEYS.back) return this.save(input.callSid, { ...newCallState(), urgent: state.urgent }, this.languagePlan());
+    const choice = MAIN_MENU[key];
+    switch (choice) {
+      case 'danger':
+        return this.danger(input.callSid, state);
+      case 'counsellor':
+        return this.toPerson(input.callSid, state);
+      case 'findHelp':
+      case 'teacher':
+        return this.runBot(input, state, BOT_JOURNEYS[choice] ?? BOT_VALUES.menu);
+      default:
+        return this.miss(input.callSid, state, 'invalid');
+    }
   }
 
   private async answerMenu(input: CallInput, state: CallState, keys: Keys): Promise<Plan> {
@@ -96,7 +148,7 @@ export class CallFlow {
     const key = keys.kind === 'keys' ? keys.keys : '';
     if (key === KEYS.danger) return this.danger(input.callSid, state);
     if (key === KEYS.repeat && state.lastPlan) return this.save(input.callSid, { ...state, misses: 0 }, state.lastPlan);
-    if (key === KEYS.back) return this.runBot(input, state, BOT_VALUES.menu);
+    if (key === KEYS.back) return this.backToMain(input, state);
     if (state.options.length === 0) return this.runBot(input, state, key);
     const { shown, more } = pageOf(state.options, state.offset);
     if (more && key === KEYS.more) return this.nextPage(input.callSid, state);
@@ -104,6 +156,7 @@ export class CallFlow {
     if (value === undefined) return this.miss(input.callSid, state, 'invalid');
     if (value === BOT_VALUES.emergency) return this.danger(input.callSid, state);
     if (value === BOT_VALUES.human) return this.toPerson(input.callSid, state);
+    if (value === BOT_VALUES.menu) return this.backToMain(input, state);
     return this.runBot(input, state, value);
   }
 
@@ -139,7 +192,7 @@ export class CallFlow {
     if (key === KEYS.repeat && state.lastPlan) return this.save(input.callSid, { ...state, misses: 0 }, state.lastPlan);
     if (key === '2' || key === KEYS.back) {
       const declined = this.deps.voice.speak(langOf(state), [{ key: 'callbackDeclined' }]);
-      return this.runBot(input, { ...state, step: 'menu' }, BOT_VALUES.menu, declined);
+      return this.backToMain(input, state, declined);
     }
     if (key !== '1') return this.miss(input.callSid, state, 'invalid');
     const lang = langOf(state);
@@ -180,16 +233,20 @@ export class CallFlow {
       // The numbers, then the menu the caller had: a fault on our side never ends a child's call.
       this.deps.logger.error({ err: errSummary(err), callerId: input.callerId }, 'ivr bot turn failed');
       const sorry = this.deps.voice.speak(lang, [{ key: 'error' }]);
-      if (!state.lastPlan || state.step !== 'menu') return this.end(input.callSid, sorry);
+      if (!state.lastPlan || (state.step !== 'menu' && state.step !== 'main')) return this.end(input.callSid, sorry);
       return { speak: [...sorry, ...state.lastPlan.speak], next: state.lastPlan.next };
     }
     const messages = replies.filter((a) => a.type === ActivityTypes.Message);
     const ended = replies.some((a) => a.type === ActivityTypes.EndOfConversation);
-    const actions = [...messages].reverse().find((a) => a.suggestedActions?.actions?.length)?.suggestedActions?.actions ?? [];
+    const withOptions = [...messages].reverse().find((a) => a.suggestedActions?.actions?.length);
+    const actions = withOptions?.suggestedActions?.actions ?? [];
     const options = actions.map((a): MenuOption => ({ title: String(a.title ?? ''), value: String(a.value ?? a.title ?? '') }));
+    // The bot's own main menu (at the end of a journey) becomes the call's, without its chat prompt.
+    const botMainMenu = BOT_MAIN_MENU_VALUES.every((v) => options.some((o) => o.value === v));
 
-    const said: Part[] = messages.filter((m) => m.text).map((m) => ({ text: String(m.text) }));
+    const said: Part[] = messages.filter((m) => m.text && !(botMainMenu && m === withOptions)).map((m) => ({ text: String(m.text) }));
     if (ended) return this.end(input.callSid, [...before, ...this.deps.voice.speak(lang, [...said, { key: 'callEnded' }])]);
+    if (botMainMenu) return this.mainMenu(input.callSid, { ...state, lang }, [...before, ...this.deps.voice.speak(lang, said)]);
     const plan: Plan = { speak: [...before, ...this.deps.voice.speak(lang, [...said, ...menuParts(options, 0)])], next: menuNext(lang, options) };
     const replay: Plan = { ...plan, speak: plan.speak.slice(before.length) };
     await this.deps.store.set(input.callSid, { ...state, lang, step: 'menu', options, offset: 0, misses: 0, lastPlan: replay });
@@ -202,6 +259,18 @@ export class CallFlow {
     const lang = langOf(state);
     const plan: Plan = { speak: this.deps.voice.speak(lang, menuParts(state.options, offset)), next: menuNext(lang, state.options) };
     return this.save(callSid, { ...state, offset, misses: 0 }, plan);
+  }
+
+  /**
+   * A bot turn whose words the caller does not hear (the language, ending a journey). A failure is
+   * logged and the call goes on: the main menu does not need the bot.
+   */
+  private async tellBot(input: CallInput, lang: Lang, text: string): Promise<void> {
+    try {
+      await withinTime(this.deps.adapter.runTurn({ callSid: input.callSid, callerId: input.callerId, lang, text }), this.deps.turnTimeoutMs);
+    } catch (err) {
+      this.deps.logger.error({ err: errSummary(err), callerId: input.callerId }, 'ivr bot turn failed');
+    }
   }
 
   private async save(callSid: string, state: CallState, plan: Plan): Promise<Plan> {
@@ -256,6 +325,6 @@ function readKeys(input: CallInput, state: CallState): Keys {
   }
   if ((input.digits ?? '').trim().length > 0) return { kind: 'invalid' };
   const speech = (input.speech ?? '').trim().slice(0, MAX_SPEECH_CHARS);
-  if (speech.length > 0 && state.step === 'menu' && state.lang !== 'as') return { kind: 'speech', text: speech };
+  if (speech.length > 0 && (state.step === 'menu' || state.step === 'main') && state.lang !== 'as') return { kind: 'speech', text: speech };
   return { kind: 'none' };
 }

@@ -8,9 +8,12 @@ export interface MenuOption {
   value: string;
 }
 
-/** Where a call stands between two webhooks. */
+/**
+ * Where a call stands between two webhooks: choosing the language, in the call's main menu, in one
+ * of the bot's menus (find help, the teacher's guide, "in danger now"), or answering the callback offer.
+ */
 export interface CallState {
-  step: 'language' | 'menu' | 'callback';
+  step: 'language' | 'main' | 'menu' | 'callback';
   lang?: Lang;
   /** The bot's last menu; with more than 8 options, `offset` is the first one read out now. */
   options: MenuOption[];
@@ -40,6 +43,7 @@ function parse(raw: string | null | undefined): CallState | undefined {
   try {
     const value = JSON.parse(raw) as CallState;
     if (value.lang !== undefined && !isLang(value.lang)) return undefined;
+    if (!['language', 'main', 'menu', 'callback'].includes(value.step)) return undefined;
     return Array.isArray(value.options) ? value : undefined;
   } catch {
     return undefined;

@@ -25,6 +25,15 @@ export interface Plan {
 /** Keys that mean the same in every menu of the call; `more` only in a menu too long for one hearing. */
 export const KEYS = { danger: '0', repeat: '9', back: '*', more: '8' } as const;
 
+/** What a key of the main menu does. */
+export type MainChoice = 'danger' | 'counsellor' | 'findHelp' | 'teacher';
+
+/**
+ * The call's main menu, after the language: 1 in danger now, 2 a counsellor, 3 find help, 4 for
+ * teachers (with 9 repeat and * back, KEYS), read in this order. 0 is not a key here: in the deeper menus it stays a shortcut to "in danger now".
+ */
+export const MAIN_MENU: Readonly<Record<string, MainChoice>> = { '1': 'danger', '2': 'counsellor', '3': 'findHelp', '4': 'teacher' };
+
 /** A numbered menu can use 1..8: 0 and 9 are taken by KEYS. */
 export const MAX_MENU_OPTIONS = 8;
 /** A longer menu is read 7 options at a time, with 8 for the next ones. */

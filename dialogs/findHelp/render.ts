@@ -1,5 +1,6 @@
 // One found service as a message a person can act on: name, how far, the number to call (a tel:
 // link where the channel shows links), hours, a map link, and an honest word when not verified.
+// On a phone call, the name and the number come again at the end, for the caller to note down.
 import type { District, Person, ServiceEntry } from '../../services/directory';
 import type { Lang } from '../../services/i18n';
 
@@ -44,15 +45,16 @@ export function renderService(deps: RenderDeps, found: Found, person: Person | u
   else if (district) lines.push(t('findHelp:atTown', { town: district.hq[lang] }));
   if (service.coordinates?.approx) lines.push(t('findHelp:approxPlace'));
   if (service.address) lines.push(service.address[lang] ?? service.address.en);
-  lines.push(
-    service.phones.length > 0
-      ? t('findHelp:call', { phones: service.phones.map((p) => phoneText(channelId, p)).join(', ') })
-      : t('findHelp:callVia', { phone: phoneText(channelId, service.referralPhone ?? '1098') }),
-  );
+  const call = service.phones.length > 0
+    ? t('findHelp:call', { phones: service.phones.map((p) => phoneText(channelId, p)).join(', ') })
+    : t('findHelp:callVia', { phone: phoneText(channelId, service.referralPhone ?? '1098') });
+  lines.push(call);
   if (service.hours === '24x7') lines.push(t('findHelp:hoursAlways'));
   else lines.push(service.hours ? t('findHelp:hours', { hours: service.hours }) : t('findHelp:hoursUnknown'));
   if (service.coordinates && !spoken) lines.push(t('findHelp:map', { url: mapUrl(service.coordinates.lat, service.coordinates.lon) }));
   if (service.kind === 'osc' && !person) lines.push(t('findHelp:oscWho'));
   if (!service.verified) lines.push(`⚠️ ${t('findHelp:unverified')}`);
+  // A caller cannot read it back: the name and the number are said a second time, last.
+  if (spoken) lines.push(lines[0], call);
   return lines.join('\n');
 }

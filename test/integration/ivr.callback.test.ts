@@ -90,8 +90,8 @@ describe('IVR callback requests join the handoff queue as encrypted cases (real 
   }
 
   it.each([
-    ['from the menu, in Assamese: normal priority', 'CA00000000000000000000000000000001', '+919800000001', ['1', '1', '1'], 'as', 3, 'normal'],
-    ['after "in danger now", in Hindi: emergency priority', 'CA00000000000000000000000000000002', '+919800000002', ['2', '0', '1', '1'], 'hi', 1, 'high'],
+    ['from the main menu (2), in Assamese: normal priority', 'CA00000000000000000000000000000001', '+919800000001', ['1', '2', '1'], 'as', 3, 'normal'],
+    ['after "in danger now" (1, then 1 for a counsellor), in Hindi: emergency priority', 'CA00000000000000000000000000000002', '+919800000002', ['2', '1', '1', '1'], 'hi', 1, 'high'],
   ] as const)('%s', async (_label, callSid, from, keys, lang, priority, risk) => {
     await requestCallback(callSid, from, [...keys]);
     const chat = (await handoff.listWaiting()).find((c) => c.conversationId === `ivr:${callSid}`);

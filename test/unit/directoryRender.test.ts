@@ -50,6 +50,8 @@ describe('rendering a found service', () => {
     expect(text.split('\n')[0]).toBe('Test Centre');
     expect(text).not.toContain('openstreetmap');
     expect(text).toContain('Call: 0376 000 0000');
+    // A caller cannot read it back: the name and the number again, last.
+    expect(text.split('\n').slice(-2)).toEqual(['Test Centre', 'Call: 0376 000 0000']);
   });
 
   it('says who a One Stop Centre takes when it does not know who is asking, and flags an unverified entry', () => {

@@ -13,6 +13,11 @@ describe('Assamese IVR prompt audio', () => {
     expect(ivrKeys.length).toBeGreaterThan(10);
   });
 
+  it('Hindi and English have exactly the Assamese prompt keys, so every prompt the call says is checked for audio below', () => {
+    for (const lang of ['hi', 'en'] as const) expect(Object.keys(resources[lang].ivr ?? {}).sort()).toEqual([...ivrKeys].sort());
+    for (const key of ['menuDanger', 'menuCounsellor', 'menuFindHelp', 'menuTeacher', 'keysMore', 'danger', 'danger1098', 'goodbye']) expect(ivrKeys).toContain(key);
+  });
+
   it.each(ivrKeys)('ivr:%s has an audio file made from its current text (or an operator recording)', (key) => {
     const file = join(audioDir(), `ivr.${key}.wav`);
     expect(existsSync(file)).toBe(true);
