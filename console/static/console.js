@@ -211,6 +211,9 @@
     $('chatMeta').textContent = [chat.channel, chat.category, chat.district, chat.caseRef ? 'Case ' + chat.caseRef : null, chat.state].filter(Boolean).join(' · ');
     $('chatSummary').textContent = chat.summary;
     $('chatSummary').lang = chat.userLanguage;
+    var withCase = Boolean(state.settings && state.settings.cases && chat.caseRef && /^SM-[0-9A-Z]{6}$/.test(chat.caseRef));
+    $('chatCaseBox').hidden = !withCase;
+    $('chatCase').dataset.ref = withCase ? chat.caseRef : '';
     var mine = chat.state === 'active' && (chat.counsellorId === state.user.username || state.user.role === 'supervisor');
     setLive(mine, mine ? '' : chat.state === 'ended' ? 'This chat has ended.' : 'This chat is no longer yours.');
   }
@@ -469,7 +472,8 @@
     });
     $('casesEmpty').hidden = cases.length > 0;
     $('casesTable').hidden = cases.length === 0;
-    $('casesCount').textContent = cases.filter(function (c) { return c.status === 'new' || c.status === 'queued'; }).length;
+    // The tab's badge: cases nobody has taken yet, counted only from the unfiltered list.
+    if (caseQuery() === '') $('casesCount').textContent = cases.filter(function (c) { return !c.assignee && c.status !== 'closed' && c.status !== 'referred'; }).length;
   }
 
   ['fStatus', 'fKind', 'fDistrict', 'fCategory', 'fRisk', 'fMine'].forEach(function (id) { $(id).addEventListener('change', refreshCases); });
@@ -536,6 +540,12 @@
     });
   }
 
+  $('chatCase').addEventListener('click', function () {
+    var ref = $('chatCase').dataset.ref;
+    if (!ref) return;
+    showTab('cases');
+    openCase(ref);
+  });
   $('takeCase').addEventListener('click', function () { changeCase({ assignee: 'me' }); });
   $('assignForm').addEventListener('submit', function (e) { e.preventDefault(); changeCase({ assignee: $('assignTo').value }); });
   $('statusForm').addEventListener('submit', function (e) { e.preventDefault(); changeCase({ status: $('caseStatus').value }); });

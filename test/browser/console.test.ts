@@ -145,6 +145,18 @@ describe('the console in Chromium', () => {
     expect(await rig.cases.get(callback.ref)).toMatchObject({ status: 'closed', callbackOutcome: 'done' });
     await page.screenshot({ path: join(ARTIFACTS, 'console-cases.png') });
 
+    // a chat that came with a report: its case opens from the chat
+    const chatId = await rig.queueChat({ language: 'as', caseRef: report.ref, summary: 'report with a chat' });
+    expect((await rig.handoff.claim(chatId, { id: 'asha', alias: 'Asha', languages: ['as', 'en'] })).ok).toBe(true);
+    await page.click('#tabChats');
+    await page.locator('#mine li button').first().waitFor(); // the claim's event refreshes "My chats" live
+    expect(await page.locator('#mine li').count()).toBe(1);
+    await page.click('#mine li button');
+    await page.locator('#chatSummary', { hasText: 'report with a chat' }).waitFor();
+    await page.click('#chatCase');
+    await page.locator('#caseTitle', { hasText: report.ref }).waitFor();
+    expect(await page.locator('#casesView').isVisible()).toBe(true);
+
     // the supervisor sees who is signed in and the audit of the reveal
     const supervisor = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     try {
