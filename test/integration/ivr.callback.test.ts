@@ -98,7 +98,7 @@ describe('IVR callback requests join the handoff queue as encrypted cases (real 
     expect(chat).toMatchObject({ channel: 'ivr', language: lang, priority, state: 'waiting', summary: i18n.t(lang, 'ivr:callbackSummary') });
     expect(JSON.stringify(chat)).not.toContain(from.slice(3));
     const record = await cases.get(chat!.caseRef!);
-    expect(record).toMatchObject({ phone: from, language: lang, channel: 'ivr', risk, dangerNow: risk === 'high', status: 'queued', handoffChatId: chat!.id });
+    expect(record).toMatchObject({ phone: from, language: lang, channel: 'ivr', kind: 'callback', risk, dangerNow: risk === 'high', status: 'queued', handoffChatId: chat!.id });
     expect(record!.contactConsentAt).toBeGreaterThan(0);
 
     // At rest, nothing under the test prefix holds the number in clear.
