@@ -19,9 +19,9 @@ const PUBLIC = 'https://helpline.example.org';
 const VOICE = '/api/ivr/twilio/voice';
 const GATHER = '/api/ivr/twilio/gather';
 /**
- * One call: choose English (a bot turn, not read out), repeat the main menu, 1 "in danger now", back
- * to the main menu (a bot turn), 3 find help (a bot turn), 5 who needs help (a bot turn), 1 the first
- * district (a bot turn: the directory), back to the main menu.
+ * One call: choose English, repeat the main menu, 1 "in danger now", back to the main menu (none of
+ * these needs the bot), 3 find help (two bot turns: the language, then the journey), 5 who needs
+ * help (a bot turn), 1 the first district (a bot turn: the directory), back (a bot turn ends the journey).
  */
 const KEYS = ['3', '9', '1', '*', '3', '5', '1', '*'];
 

@@ -101,8 +101,7 @@ export class CallFlow {
     if (keys.kind === 'keys' && keys.keys === KEYS.repeat) return this.save(input.callSid, { ...state, misses: 0 }, this.languagePlan());
     const lang = keys.kind === 'keys' ? LANGUAGE_KEYS[keys.keys] : undefined;
     if (!lang) return this.miss(input.callSid, state, 'invalid');
-    // The bot learns the language (a caller's profile may hold another from an earlier call); what it says is not read out.
-    await this.tellBot(input, lang, `lang:${lang}`);
+    // No bot turn here: "in danger now" and a counsellor are one key away and never wait for the bot.
     return this.mainMenu(input.callSid, { ...state, lang });
   }
 
@@ -118,9 +117,9 @@ export class CallFlow {
     return { speak: [...before, ...plan.speak], next: plan.next };
   }
 
-  /** Back to the main menu from deeper in the call: the bot's journey is ended too, so speech starts afresh. */
+  /** Back to the main menu from deeper in the call: a journey of the bot's is ended too, so speech starts afresh. */
   private async backToMain(input: CallInput, state: CallState, before: Utterance[] = []): Promise<Plan> {
-    await this.tellBot(input, langOf(state), BOT_VALUES.menu);
+    if (state.botLang !== undefined) await this.tellBot(input, langOf(state), BOT_VALUES.menu);
     return this.mainMenu(input.callSid, state, before);
   }
 
@@ -128,7 +127,7 @@ export class CallFlow {
     if (keys.kind === 'speech') return this.runBot(input, state, keys.text);
     const key = keys.kind === 'keys' ? keys.keys : '';
     if (key === KEYS.repeat && state.lastPlan) return this.save(input.callSid, { ...state, misses: 0 }, state.lastPlan);
-    if (key === KEYS.back) return this.save(input.callSid, { ...newCallState(), urgent: state.urgent }, this.languagePlan());
+    if (key === KEYS.back) return this.save(input.callSid, { ...newCallState(), urgent: state.urgent, botLang: state.botLang }, this.languagePlan());
     const choice = MAIN_MENU[key];
     switch (choice) {
       case 'danger':
@@ -224,11 +223,18 @@ export class CallFlow {
   }
 
   /** One bot turn, its replies read out as a menu. A failing bot gets an apology and the numbers. */
-  private async runBot(input: CallInput, state: CallState, text: string, before: Utterance[] = []): Promise<Plan> {
+  private async runBot(input: CallInput, state: CallState, text: string): Promise<Plan> {
     const lang = langOf(state);
+    const turn = (said: string) => this.deps.adapter.runTurn({ callSid: input.callSid, callerId: input.callerId, lang, text: said });
     let replies: Partial<Activity>[];
     try {
-      replies = await withinTime(this.deps.adapter.runTurn({ callSid: input.callSid, callerId: input.callerId, lang, text }), this.deps.turnTimeoutMs);
+      // The bot's first turn on this call (or after a new language) tells it the language first: a
+      // caller's profile may hold another from an earlier call. One time limit covers both turns.
+      const turns = async () => {
+        if (state.botLang !== lang) await turn(`lang:${lang}`);
+        return turn(text);
+      };
+      replies = await withinTime(turns(), this.deps.turnTimeoutMs);
     } catch (err) {
       // The numbers, then the menu the caller had: a fault on our side never ends a child's call.
       this.deps.logger.error({ err: errSummary(err), callerId: input.callerId }, 'ivr bot turn failed');
@@ -236,6 +242,7 @@ export class CallFlow {
       if (!state.lastPlan || (state.step !== 'menu' && state.step !== 'main')) return this.end(input.callSid, sorry);
       return { speak: [...sorry, ...state.lastPlan.speak], next: state.lastPlan.next };
     }
+    const told: CallState = { ...state, botLang: lang };
     const messages = replies.filter((a) => a.type === ActivityTypes.Message);
     const ended = replies.some((a) => a.type === ActivityTypes.EndOfConversation);
     const withOptions = [...messages].reverse().find((a) => a.suggestedActions?.actions?.length);
@@ -245,11 +252,10 @@ export class CallFlow {
     const botMainMenu = BOT_MAIN_MENU_VALUES.every((v) => options.some((o) => o.value === v));
 
     const said: Part[] = messages.filter((m) => m.text && !(botMainMenu && m === withOptions)).map((m) => ({ text: String(m.text) }));
-    if (ended) return this.end(input.callSid, [...before, ...this.deps.voice.speak(lang, [...said, { key: 'callEnded' }])]);
-    if (botMainMenu) return this.mainMenu(input.callSid, { ...state, lang }, [...before, ...this.deps.voice.speak(lang, said)]);
-    const plan: Plan = { speak: [...before, ...this.deps.voice.speak(lang, [...said, ...menuParts(options, 0)])], next: menuNext(lang, options) };
-    const replay: Plan = { ...plan, speak: plan.speak.slice(before.length) };
-    await this.deps.store.set(input.callSid, { ...state, lang, step: 'menu', options, offset: 0, misses: 0, lastPlan: replay });
+    if (ended) return this.end(input.callSid, this.deps.voice.speak(lang, [...said, { key: 'callEnded' }]));
+    if (botMainMenu) return this.mainMenu(input.callSid, { ...told, lang }, this.deps.voice.speak(lang, said));
+    const plan: Plan = { speak: this.deps.voice.speak(lang, [...said, ...menuParts(options, 0)]), next: menuNext(lang, options) };
+    await this.deps.store.set(input.callSid, { ...told, lang, step: 'menu', options, offset: 0, misses: 0, lastPlan: plan });
     return plan;
   }
 
@@ -262,8 +268,8 @@ export class CallFlow {
   }
 
   /**
-   * A bot turn whose words the caller does not hear (the language, ending a journey). A failure is
-   * logged and the call goes on: the main menu does not need the bot.
+   * A bot turn whose words the caller does not hear (ending a journey). A failure is logged and the
+   * call goes on: the main menu does not need the bot.
    */
   private async tellBot(input: CallInput, lang: Lang, text: string): Promise<void> {
     try {

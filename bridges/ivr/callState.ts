@@ -24,6 +24,8 @@ export interface CallState {
   misses: number;
   /** The caller went through "in danger now": a callback request is then top priority. */
   urgent: boolean;
+  /** The language the bot was told on this call; unset while the bot has had no turn (the main menu needs none). */
+  botLang?: Lang;
 }
 
 export const newCallState = (): CallState => ({ step: 'language', options: [], offset: 0, misses: 0, urgent: false });

@@ -272,15 +272,15 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
       expect(slow.join(' ')).toContain('1 0 9 8');
       expect(spoken(root)).toContain(i18n.t(lang, 'ivr:dangerCounsellor'));
     }
-    // 1 from there: to a person (here, with no counsellors' line, the offer of a callback).
+    // 1 from there: to a person (here, with no counsellors' line, the offer of a callback). The bot was never needed.
     expectCallbackOffer(await call.press('1'), lang);
-    expect(sentToBot.get(call.sid)).toEqual([`lang:${lang}`]);
+    expect(sentToBot.get(call.sid)).toBeUndefined();
   });
 
-  it.each(LANGS)('in %s, main-menu 2 (no counsellors line set) offers a callback without asking the bot', async (lang) => {
+  it.each(LANGS)('in %s, main-menu 2 (no counsellors line set) offers a callback, the bot never asked', async (lang) => {
     const { call } = await Call.inMainMenu(bridge, lang);
     expectCallbackOffer(await call.press('2'), lang);
-    expect(sentToBot.get(call.sid)).toEqual([`lang:${lang}`]);
+    expect(sentToBot.get(call.sid)).toBeUndefined();
   });
 
   it.each(LANGS)('in %s, main-menu 3 starts the bot\'s find help, in the caller\'s language', async (lang) => {
@@ -317,7 +317,7 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
     if (lang === 'as') expect(sorry).toMatchObject({ name: 'Play', text: audioUrl('invalidKey') });
     else expect(sorry).toMatchObject({ name: 'Say', text: i18n.t(lang, 'ivr:invalidKey') });
     expect(findAll(again, 'Hangup')).toHaveLength(0);
-    expect(sentToBot.get(call.sid)).toEqual([`lang:${lang}`]);
+    expect(sentToBot.get(call.sid)).toBeUndefined();
   });
 
   it('in Assamese plays the audio it has, owns up once to the sentences it has not, and takes keys only', async () => {
@@ -405,6 +405,12 @@ describe('IVR over Twilio webhooks, state in Redis', () => {
     await call.press('3');
     expect(await call.press('*')).toEqual(menu);
     expect(sentToBot.get(call.sid)).toEqual(['lang:hi', 'menu:findHelp', 'cmd:menu']);
+  });
+
+  it('the bot is told the language on its first turn, and again after the caller chose another', async () => {
+    const call = await Call.through(bridge, ['3', '3', '*', '*', '2']);
+    expect(spoken(await call.press('4'))).toContain(`Pick a situation. | Situation 1 | ${i18n.t('hi', 'ivr:press1')}`);
+    expect(sentToBot.get(call.sid)).toEqual(['lang:en', 'menu:findHelp', 'cmd:menu', 'lang:hi', 'menu:teacher']);
   });
 
   it('Hindi and English callers can speak instead of pressing keys', async () => {
