@@ -98,16 +98,21 @@ describe.each(implementations)('WhatsAppStore (%s)', (_name, make) => {
 describe('RedisWhatsAppStore across instances', () => {
   it("lets another worker take over a dead worker's user after the lease, and the old worker stops", async () => {
     const prefix = `${testRedis.prefix}lease:`;
-    const timing = { leaseMs: 100, reclaimEveryMs: 0 };
+    // A lease long enough that a busy machine cannot let it lapse before B's first try.
+    const timing = { leaseMs: 1500, reclaimEveryMs: 0 };
     const a = new RedisWhatsAppStore(testRedis.redis, prefix, timing);
     const b = new RedisWhatsAppStore(testRedis.redis, prefix, timing);
     stores.push(a, b);
     await a.append(msg('u8', 'first'), 'sealed');
     const [claimA] = await a.claim('worker-a', 10, 100);
-    expect(await b.claim('worker-b', 10, 50)).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const [claimB] = await b.claim('worker-b', 10, 50);
-    expect(claimB.userId).toBe('u8');
+    expect(await b.claim('worker-b', 10, 10)).toEqual([]);
+    let claimB: Awaited<ReturnType<typeof b.claim>>[number] | undefined;
+    for (let i = 0; i < 100 && !claimB; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      [claimB] = await b.claim('worker-b', 10, 10);
+    }
+    expect(claimB?.userId).toBe('u8');
+    if (!claimB) return;
     const entry = (await b.head(claimB))!;
     // Worker A wakes up: its claim is gone, so it must stop (B carries on in order).
     expect(await a.renew(claimA, 'worker-a')).toBe(false);
