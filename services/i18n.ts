@@ -46,11 +46,26 @@ export function createI18n(resources: Resources = loadResources()): Translator {
     initAsync: false,
     showSupportNotice: false,
   } as Parameters<i18n['init']>[0]);
+  // The texts never change after start-up, and every turn asks for the same few: a sentence without
+  // variables is looked up once (i18next's lookup is a visible share of a turn's CPU).
+  const plain = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   return {
-    t: (lng, key, vars) => instance.t(key, { lng, ...vars }) as string,
+    t: (lng, key, vars) => {
+      if (vars) return instance.t(key, { lng, ...vars }) as string;
+      const id = `${lng}\u0000${key}`;
+      let text = plain.get(id);
+      if (text === undefined) plain.set(id, (text = instance.t(key, { lng }) as string));
+      return text;
+    },
     list: (lng, key) => {
-      const value = instance.t(key, { lng, returnObjects: true }) as unknown;
-      return Array.isArray(value) ? value.map(String) : [];
+      const id = `${lng}\u0000${key}`;
+      let items = lists.get(id);
+      if (!items) {
+        const value = instance.t(key, { lng, returnObjects: true }) as unknown;
+        lists.set(id, (items = Array.isArray(value) ? value.map(String) : []));
+      }
+      return [...items];
     },
     fixed: (lng) => instance.getFixedT(lng),
   };
