@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { createApp } from '../index';
-import { loadConfig } from '../services/config';
 import { createLogger } from '../services/logger';
 import { startEchoBot } from './echoBot';
 import { load } from './processes';
+import { createBenchApp } from './benchApp';
 import type { BenchResult } from './types';
 
 const CONNECTIONS = 32;
@@ -18,17 +16,7 @@ const TEXTS = ['hello', 'menu:teacher', 'teacher:school', 'menu', 'where is the 
 export async function run(): Promise<BenchResult[]> {
   const logger = createLogger({ level: 'silent' });
   const echo = await startEchoBot(logger);
-  const prefix = `bench:${randomBytes(3).toString('hex')}:`;
-  const app = await createApp(
-    loadConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      REDIS_KEY_PREFIX: prefix,
-      CONSOLE_SESSION_SECRET: randomBytes(32).toString('hex'),
-      CASE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    }),
-  );
+  const { app, prefix } = await createBenchApp();
   const botUrl = await app.start();
   try {
     await load(`${echo.url}/api/messages`, { connections: CONNECTIONS, seconds: 2, texts: TEXTS });

@@ -6,9 +6,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
-import { createApp } from '../index';
 import { registerIvr } from '../bridges/ivr/register';
-import { loadConfig } from '../services/config';
+import { createBenchApp } from './benchApp';
 import type { BenchResult } from './types';
 
 const CALLERS = 8;
@@ -83,18 +82,8 @@ function runCallers(spec: CallerSpec): Promise<CallerReport> {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const prefix = `bench:${randomBytes(3).toString('hex')}:`;
+  const { app, prefix } = await createBenchApp();
   const token = randomBytes(16).toString('hex');
-  const app = await createApp(
-    loadConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      REDIS_KEY_PREFIX: prefix,
-      CONSOLE_SESSION_SECRET: randomBytes(32).toString('hex'),
-      CASE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    }),
-  );
   // The bridge is registered here with its own token, so the measure does not depend on how the
   // composition root wires callbacks (no callback is requested on these calls).
   registerIvr(app.server, {
