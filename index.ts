@@ -11,7 +11,7 @@ import { CounsellorDialog } from './dialogs/CounsellorDialog';
 import { TeacherGuideDialog } from './dialogs/TeacherGuideDialog';
 import { ReportDialog } from './dialogs/ReportDialog';
 import { ReportSubmitter } from './dialogs/report/submit';
-import { createCaseStore } from './services/cases';
+import { announcingCaseStore, createCaseStore } from './services/cases';
 import { loadGazetteer } from './services/directory/gazetteer';
 import { FindHelpDialog } from './dialogs/FindHelpDialog';
 import { ConfigError, loadConfig, type Config } from './services/config';
@@ -76,7 +76,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
   });
   const directory = createDirectory({ redis, keyPrefix: config.REDIS_KEY_PREFIX, logger });
-  const caseStore = createCaseStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX, encryptionKey: config.CASE_ENCRYPTION_KEY, retentionDays: config.RETENTION_DAYS });
+  // Every new or changed case is announced (its reference only) to the consoles on every instance.
+  const caseStore = announcingCaseStore(
+    createCaseStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX, encryptionKey: config.CASE_ENCRYPTION_KEY, retentionDays: config.RETENTION_DAYS }),
+    (ref) => handoff.store.signal({ type: 'case', ref }),
+  );
   const journeys = [
     new ReportDialog({ replies, i18n, places: loadGazetteer(), submitter: new ReportSubmitter(caseStore, logger, handoff.store) }),
     new FindHelpDialog(replies, directory),

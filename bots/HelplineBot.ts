@@ -72,6 +72,11 @@ export class HelplineBot extends ActivityHandler {
   }
 
   async run(context: TurnContext): Promise<void> {
+    // Typing is no turn: no state read or written, nothing answered; a counsellor may hear of it.
+    if (context.activity.type === 'typing') {
+      await this.deps.handoff?.relayTyping?.(context).catch((err: unknown) => this.deps.logger.debug({ err, channel: context.activity.channelId }, 'typing not passed on'));
+      return;
+    }
     await super.run(context);
     await this.deps.conversationState.saveChanges(context);
     await this.deps.userState.saveChanges(context);

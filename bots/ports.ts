@@ -11,6 +11,8 @@ export interface HandoffPort {
    * and returns true: the bot then stays silent.
    */
   relayIfHeld(context: TurnContext, understood: Understood | undefined): Promise<boolean>;
+  /** The user is typing (a 'typing' activity): passed to their counsellor's console, if one holds the chat. */
+  relayTyping?(context: TurnContext): Promise<boolean>;
   /** The safe word: leave the queue or end the chat at once. */
   endForUser(context: TurnContext): Promise<void>;
   /** An external agent hub's `handoff.status` event (HANDOFF_MODE=botframework): answered, true; anything else, false. */

@@ -9,6 +9,23 @@ import { MAX_NOTE_CHARS } from './notes';
 
 /** Where a case may be referred: the bodies a Childline counsellor passes a case to. */
 export const REFERRAL_BODIES = ['police', 'sjpu', 'cwc', 'one-stop-centre', 'dcpu', 'dlsa', 'health', 'other'] as const;
+export type ReferralBody = (typeof REFERRAL_BODIES)[number];
+/** The chat dispositions that are referrals, and the body each names (police covers its SJPU). */
+export const DISPOSITION_REFERRALS: Readonly<Record<string, ReferralBody>> = {
+  'referred-police': 'police', 'referred-cwc': 'cwc', 'referred-one-stop-centre': 'one-stop-centre', 'referred-dcpu': 'dcpu',
+};
+
+/**
+ * A chat closed as a referral: its case records the body and the time, becomes `referred`, and the
+ * audit log says so. Null when there is no such case (any more).
+ */
+export async function referFromChat(ctx: ConsoleContext, cases: CaseStore, actor: string, ref: string, to: ReferralBody, at: number): Promise<CaseRecord | null> {
+  const result = await cases.update(ref, { referredTo: to, referredAt: at, updatedBy: actor, updatedAt: at }, { status: 'referred' });
+  if (typeof result === 'string') return null;
+  await ctx.audit.recordCase(actor, 'update-case', ref, `referral:${to} status:referred (chat closed)`);
+  return result;
+}
+
 /** What became of a callback: rung and spoken, rung with no answer, nothing more to do. */
 export const CALLBACK_OUTCOMES = ['called', 'no-answer', 'done'] as const;
 /** The statuses a counsellor sets; `queued` and `in_progress` belong to the bot and the queue. */

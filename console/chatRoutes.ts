@@ -4,6 +4,8 @@ import type { ChatResult, HandoffChat, TransferTarget } from '../services/handof
 import { BadRequest, readJsonObject } from '../services/http/body';
 import { route, sendJson } from '../services/http/server';
 import { isLang, LANGUAGES, loadResources, type Lang } from '../services/i18n';
+import type { CaseStore } from '../services/cases/types';
+import { DISPOSITION_REFERRALS, referFromChat } from './caseRoutes';
 import { authenticate, ownChat, requireSupervisor, type Caller, type ConsoleContext } from './context';
 import { MAX_NOTE_CHARS } from './notes';
 import { chatView, messageView, queueRow } from './views';
@@ -52,8 +54,11 @@ function afterParam(req: Request): string | undefined {
   return after;
 }
 
-/** The queue, claims, the live chat, transfer and close: each call checks the session, the role and whose chat it is. */
-export function registerChatRoutes(server: Server, ctx: ConsoleContext, clock: () => number): void {
+/**
+ * The queue, claims, the live chat, transfer and close (a referral closes into the chat's case, when
+ * `cases` is given): each call checks the session, the role and whose chat it is.
+ */
+export function registerChatRoutes(server: Server, ctx: ConsoleContext, clock: () => number, cases?: CaseStore): void {
   const read = (handler: ApiHandler) => route(ctx.logger, async (req, res) => handler(await authenticate(ctx, req, false), req, res));
   const change = (handler: ApiHandler) => route(ctx.logger, async (req, res) => handler(await authenticate(ctx, req, true), req, res));
 
@@ -157,7 +162,20 @@ export function registerChatRoutes(server: Server, ctx: ConsoleContext, clock: (
     }
     const chat = refused(await ctx.handoff.end(id, caller.actor, disposition));
     await ctx.audit.record(caller.account.username, 'close', id, disposition);
-    sendJson(res, 200, { chat: chatView(chat, clock()) });
+    const referredTo = DISPOSITION_REFERRALS[disposition];
+    const referred = cases && chat.caseRef && referredTo
+      ? await referFromChat(ctx, cases, caller.account.username, chat.caseRef, referredTo, clock())
+      : null;
+    sendJson(res, 200, { chat: chatView(chat, clock()), caseReferral: referred ? { ref: referred.ref, to: referredTo, at: referred.referredAt ?? null } : null });
+  }));
+
+  // Transient: not kept, not audited, not queued; the user's channel shows it where it can.
+  server.post('/console/api/chats/:id/typing', change(async (caller, req, res) => {
+    const chat = await ownChat(ctx, caller, chatId(req));
+    if (chat.state !== 'active') throw new BadRequest(409, 'this chat is no longer active');
+    await ctx.handoff.signal({ type: 'typing', chatId: chat.id, from: 'counsellor', counsellorId: chat.counsellorId });
+    res.writeHead(204, { 'cache-control': 'no-store' });
+    res.end();
   }));
 
   const canned = cannedReplies();

@@ -1,10 +1,23 @@
 import type { Request, Response, Server } from 'restify';
-import type { QueueEvent } from '../services/handoff/types';
+import type { LiveSignal, QueueEvent } from '../services/handoff/types';
 import { route } from '../services/http/server';
-import { authenticate, readCookie, SESSION_COOKIE, type ConsoleContext } from './context';
+import { authenticate, readCookie, SESSION_COOKIE, type Caller, type ConsoleContext } from './context';
 
 /** A comment line this often keeps proxies from closing a quiet stream and re-checks the session. */
 const KEEPALIVE_MS = 20_000;
+
+/**
+ * A transient signal as an event without an id (a reconnecting page is not given it again): `typing`
+ * {type, chatId, from: 'user', at} for the chat's holder and supervisors; `case` {type, ref, at} for
+ * everyone (the page reloads its inbox; the reference only, nothing personal).
+ */
+function signalFrame(signal: LiveSignal, caller: Caller, at: number): string | null {
+  if (signal.type === 'typing') {
+    if (signal.from !== 'user' || (signal.counsellorId !== caller.account.username && !caller.actor.supervisor)) return null;
+    return `event: typing\ndata: ${JSON.stringify({ type: 'typing', chatId: signal.chatId, from: 'user', at })}\n\n`;
+  }
+  return `event: case\ndata: ${JSON.stringify({ type: 'case', ref: signal.ref, at })}\n\n`;
+}
 
 function frame(event: QueueEvent): string {
   const data = { type: event.type, chatId: event.chatId, at: event.at, counsellorId: event.counsellorId ?? null, from: event.from ?? null };
@@ -13,7 +26,8 @@ function frame(event: QueueEvent): string {
 
 /**
  * GET /console/api/events: queue and chat changes as server-sent events (ids and types only, never
- * text: the page fetches what it needs through the checked API). A reconnecting browser sends
+ * text: the page fetches what it needs through the checked API), and the live signals (a user
+ * typing, a case changed). A reconnecting browser sends
  * Last-Event-ID and is given what it missed. close() ends every stream so the server can stop.
  */
 export class ConsoleEvents {
@@ -26,7 +40,7 @@ export class ConsoleEvents {
   }
 
   private async stream(req: Request, res: Response): Promise<void> {
-    await authenticate(this.ctx, req, false);
+    const caller = await authenticate(this.ctx, req, false);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
     this.open.add(res);
     const replayed = new Set<string>();
@@ -36,10 +50,15 @@ export class ConsoleEvents {
       if (replaying) pending.push(event);
       else if (!replayed.has(event.id)) res.write(frame(event));
     });
+    const unsubscribeSignals = this.ctx.handoff.onSignal((signal) => {
+      const text = replaying ? null : signalFrame(signal, caller, Date.now());
+      if (text) res.write(text);
+    });
     const keepalive = setInterval(() => void this.stillSignedIn(req, res), KEEPALIVE_MS);
     res.on('close', () => {
       clearInterval(keepalive);
       unsubscribe();
+      unsubscribeSignals();
       this.open.delete(res);
     });
     res.write('retry: 2000\n\n');

@@ -71,7 +71,7 @@ export function registerConsole(server: Server, deps: ConsoleDeps): CounsellorCo
   const events = new ConsoleEvents(ctx);
   registerConsolePage(server, deps.logger);
   registerAuthRoutes(server, ctx);
-  registerChatRoutes(server, ctx, clock);
+  registerChatRoutes(server, ctx, clock, deps.cases);
   if (deps.cases) registerCaseRoutes(server, ctx, deps.cases, clock);
   if (deps.directory) registerServiceRoutes(server, ctx, deps.directory, deps.i18n ?? createI18n());
   registerSupervisorRoutes(server, ctx, clock, ctx.settings.longWaitSeconds);

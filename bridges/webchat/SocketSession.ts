@@ -16,6 +16,9 @@ export interface SessionStart {
   locale?: string;
 }
 
+/** A socket's typing frames are passed on at most this often (the page sends one every 3 s). */
+const TYPING_INTERVAL_MS = 1000;
+
 /**
  * One open socket: it sends the conversation's activities in seq order with no gaps and no
  * repeats (replaying what the page missed, buffering live ones meanwhile), and turns the page's
@@ -32,6 +35,7 @@ export class SocketSession {
   private readonly bucket: TokenBucket;
   /** Cleared by each heartbeat ping, set by the pong: a socket silent for a whole interval is dead. */
   private alive = true;
+  private lastTyping = -Infinity;
 
   constructor(
     private readonly ws: WebSocket,
@@ -151,7 +155,24 @@ export class SocketSession {
       this.sendRaw(errorFrame('bad-frame', parsed.reason));
       return;
     }
+    if ('typing' in parsed) {
+      this.relayTyping();
+      return;
+    }
     this.enqueueTurn(this.toActivity(parsed.message), parsed.message.channelData.clientActivityID);
+  }
+
+  /**
+   * The user is typing: a 'typing' activity for the bot (which passes it to a counsellor holding the
+   * chat), outside the queue of turns and never kept in the log. At most one per interval.
+   */
+  private relayTyping(): void {
+    const now = Date.now();
+    if (now - this.lastTyping < TYPING_INTERVAL_MS) return;
+    this.lastTyping = now;
+    this.adapter.processActivity({ ...this.incomingBase(), type: 'typing' }).catch((err: unknown) => {
+      this.logger.debug({ err: errSummary(err), channel: CHANNEL_ID }, 'webchat: typing not passed on');
+    });
   }
 
   /** Turns run one after another, so the bot sees a conversation's messages in order. */

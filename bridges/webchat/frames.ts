@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * What a browser may send over the web chat socket: a Bot Framework `message` activity with
- * text, a button's value and at most a location. Anything else is refused with an error frame
+ * text, a button's value and at most a location, or a bare `typing` activity. Anything else is refused with an error frame
  * (never thrown), so one bad frame cannot take down the socket's neighbours.
  */
 export const MAX_TEXT_CHARS = 2000;
@@ -30,7 +30,10 @@ export type ClientMessage = Omit<z.infer<typeof clientMessage>, 'entities'> & { 
 /** The error frame's codes; the page maps each to a sentence in its own language. */
 export type FrameErrorCode = 'bad-frame' | 'rate-limited' | 'unavailable';
 
-export type ParsedFrame = { ok: true; message: ClientMessage } | { ok: false; reason: string };
+/** `{type: 'typing'}`: the user is typing (the page sends it at most every few seconds); never kept. */
+const clientTyping = z.object({ type: z.literal('typing') }).strict();
+
+export type ParsedFrame = { ok: true; message: ClientMessage } | { ok: true; typing: true } | { ok: false; reason: string };
 
 export function parseClientFrame(raw: string): ParsedFrame {
   let json: unknown;
@@ -39,6 +42,7 @@ export function parseClientFrame(raw: string): ParsedFrame {
   } catch {
     return { ok: false, reason: 'frame is not valid JSON' };
   }
+  if (clientTyping.safeParse(json).success) return { ok: true, typing: true };
   const result = clientMessage.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -197,6 +197,7 @@
       $('chat').hidden = false;
       $('chatError').textContent = '';
       $('transcript').textContent = '';
+      showUserTyping(false);
       showChat(r.data.chat);
       appendMessages(r.data.messages);
       renderNotes(r.data.notes);
@@ -632,13 +633,43 @@
     state.events = new EventSource('/console/api/events');
     state.events.addEventListener('queue', function (e) {
       var ev = JSON.parse(e.data);
-      if (ev.chatId === state.open) fetchNewMessages();
+      if (ev.chatId === state.open) {
+        if (ev.type === 'message' && ev.from === 'user') showUserTyping(false);
+        fetchNewMessages();
+      }
       if (ev.type !== 'message') {
         clearTimeout(queueRefresh);
         queueRefresh = setTimeout(function () { refreshQueue(); if (state.tab === 'supervisor') refreshSupervisor(); if (state.tab === 'cases') refreshCases(); }, 150);
       }
     });
+    // The user of a chat is typing (sent every few seconds while they do).
+    state.events.addEventListener('typing', function (e) {
+      var ev = JSON.parse(e.data);
+      if (ev.chatId === state.open && ev.from === 'user') showUserTyping(true);
+    });
+    // A case was created or changed (its reference only): the inbox and its count follow.
+    state.events.addEventListener('case', function () {
+      clearTimeout(caseRefresh);
+      caseRefresh = setTimeout(refreshCases, 200);
+    });
   }
+  var caseRefresh = null;
+
+  var typingTimer = null;
+  function showUserTyping(on) {
+    clearTimeout(typingTimer);
+    $('chatTyping').hidden = !on;
+    if (on) typingTimer = setTimeout(function () { $('chatTyping').hidden = true; }, 5000);
+  }
+
+  // The counsellor's typing, for the user's channel: at most once every 3 s, while there is text.
+  var lastTypingSent = 0;
+  $('messageText').addEventListener('input', function () {
+    var now = Date.now();
+    if (!state.open || $('messageText').disabled || !$('messageText').value.trim() || now - lastTypingSent < 3000) return;
+    lastTypingSent = now;
+    api('POST', 'chats/' + encodeURIComponent(state.open) + '/typing');
+  });
 
   // ---- keyboard ----
   document.addEventListener('keydown', function (e) {

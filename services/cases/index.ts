@@ -7,6 +7,7 @@ import type { CaseStore } from './types';
 
 export type { CaseFilter, CaseKind, CaseRecord, CaseStatus, CaseStore, CaseWork, CaseWorkChange, NewCase } from './types';
 export { CASE_KINDS, CASE_STATUSES } from './types';
+export { announcingCaseStore } from './announce';
 
 /** Redis when there is one, memory in demo mode; details and phone numbers sealed under `encryptionKey` either way. */
 export function createCaseStore(opts: { redis?: Redis; keyPrefix: string; encryptionKey: string; retentionDays: number }): CaseStore {

@@ -8,7 +8,7 @@ import { langOf } from '../../bots/state';
 import type { Lang, Translator } from '../i18n';
 import type { Logger } from '../logger';
 import type { Understood } from '../understanding';
-import type { DeliverToUser } from './HandoffWorker';
+import type { DeliverToUser, ShowTyping } from './HandoffWorker';
 import type { HandoffMetrics } from './metrics';
 import type { DutySchedule } from './schedule';
 import type { SupervisorAlert } from './supervisorAlert';
@@ -47,6 +47,13 @@ export interface HandoffDeskDeps {
 /** Channels our own bridges serve: their users always reach our counsellors through the queue. */
 const OWN_CHANNELS = new Set(['whatsapp', 'webchat', 'ivr']);
 
+/** Channels that cannot show "typing": a counsellor's typing is not sent there. */
+const NO_TYPING_CHANNELS = new Set(['whatsapp', 'ivr']);
+/** A user's typing reaches the console at most this often per conversation (per instance). */
+export const USER_TYPING_THROTTLE_MS = 2000;
+/** Past this many remembered conversations, the throttle forgets those outside its window. */
+const TYPING_MEMORY = 5000;
+
 /** Over this estimate the user is also given 1098. */
 const LONG_WAIT_SECONDS = 10 * 60;
 const RATING = /^rate:([1-5])$/;
@@ -70,6 +77,8 @@ export function conversationIdOf(activity: Partial<Activity>): string {
 export class HandoffDesk implements HandoffPort {
   private readonly memory: StatePropertyAccessor<HandoffMemory>;
   private readonly clock: () => number;
+  /** conversationId → when its user's typing last went to the console. */
+  private readonly lastTyping = new Map<string, number>();
 
   constructor(private readonly deps: HandoffDeskDeps) {
     this.memory = deps.conversationState.createProperty<HandoffMemory>('handoff');
@@ -95,6 +104,24 @@ export class HandoffDesk implements HandoffPort {
       const position = (await this.deps.store.position(chat.id)) ?? 1;
       await context.sendActivity(message(this.deps.i18n.t(chat.language, 'handoff:stillWaiting', { position })));
     }
+    return true;
+  }
+
+  /**
+   * The user is typing: while a counsellor holds the conversation, their console hears it as a
+   * transient signal (throttled; nothing stored, nothing queued). True when it was passed on.
+   */
+  async relayTyping(context: TurnContext): Promise<boolean> {
+    const conversationId = conversationIdOf(context.activity);
+    const now = this.clock();
+    if (now - (this.lastTyping.get(conversationId) ?? -Infinity) < USER_TYPING_THROTTLE_MS) return false;
+    if (this.lastTyping.size >= TYPING_MEMORY) {
+      for (const [id, at] of this.lastTyping) if (now - at >= USER_TYPING_THROTTLE_MS) this.lastTyping.delete(id);
+    }
+    this.lastTyping.set(conversationId, now);
+    const chat = await this.deps.store.holderFor(conversationId);
+    if (chat?.state !== 'active') return false;
+    await this.deps.store.signal({ type: 'typing', chatId: chat.id, from: 'user', counsellorId: chat.counsellorId });
     return true;
   }
 
@@ -183,6 +210,19 @@ export class HandoffDesk implements HandoffPort {
       if (msg.notice?.key === 'joined') this.deps.metrics.waitSeconds.observe({ priority: String(chat.priority) }, (msg.at - chat.createdAt) / 1000);
       await adapter.continueConversation(chat.reference, async (context) => {
         await context.sendActivity(this.render(chat, msg));
+      });
+    };
+  }
+
+  /** A 'typing' activity through the chat's own channel, where it can show one (not WhatsApp, not the phone). */
+  typingShower(adapters: ReadonlyMap<string, Proactive>): ShowTyping {
+    return async (chat) => {
+      const channel = chat.reference.channelId ?? chat.channel;
+      const adapter = adapters.get(channel);
+      if (!adapter || NO_TYPING_CHANNELS.has(channel)) return;
+      await adapter.continueConversation(chat.reference, async (context) => {
+        // channelData.typingBy lets the web chat page say who is typing.
+        await context.sendActivity({ type: ActivityTypes.Typing, channelData: { typingBy: 'counsellor' } });
       });
     };
   }

@@ -4,9 +4,14 @@ import type { ChatMessage, HandoffChat, HandoffStore } from './types';
 /** Gives one message to the user through their own channel (a bridge's continueConversation). */
 export type DeliverToUser = (chat: HandoffChat, message: ChatMessage) => Promise<void>;
 
+/** Shows the user that their counsellor is typing, where the channel can (a no-op where it cannot). */
+export type ShowTyping = (chat: HandoffChat) => Promise<void>;
+
 export interface HandoffWorkerDeps {
   store: HandoffStore;
   deliver: DeliverToUser;
+  /** The counsellor's typing, for the user: best effort, never retried. */
+  showTyping?: ShowTyping;
   /** This instance's id: the delivery lock's owner. */
   owner: string;
   logger: Logger;
@@ -30,6 +35,7 @@ export class HandoffWorker {
   private readonly again = new Set<string>();
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
+  private unsubscribeSignals?: () => void;
 
   constructor(private readonly deps: HandoffWorkerDeps) {}
 
@@ -37,12 +43,18 @@ export class HandoffWorker {
     this.unsubscribe = this.deps.store.onEvent((event) => {
       if (event.type === 'message' && event.from !== 'user') void this.drain(event.chatId);
     });
+    // A counsellor's typing crosses instances as a transient signal; the instance that sent it shows
+    // it (every adapter reaches its users from any instance), so the user sees it once.
+    this.unsubscribeSignals = this.deps.store.onSignal((signal, local) => {
+      if (local && signal.type === 'typing' && signal.from === 'counsellor') void this.showTyping(signal.chatId);
+    });
     this.timer = setInterval(() => void this.tick(), this.deps.intervalMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
+    this.unsubscribeSignals?.();
     if (this.timer) clearInterval(this.timer);
     await Promise.all(this.draining.values());
   }
@@ -62,6 +74,17 @@ export class HandoffWorker {
       await Promise.all((await this.deps.store.undelivered()).map((chatId) => this.drain(chatId)));
     } catch (err) {
       this.deps.logger.warn({ err }, 'handoff: sweep failed');
+    }
+  }
+
+  /** Typing is not a message: not kept, not retried, and a failure is no lost message. */
+  private async showTyping(chatId: string): Promise<void> {
+    if (!this.deps.showTyping) return;
+    try {
+      const chat = await this.deps.store.get(chatId);
+      if (chat?.state === 'active') await this.deps.showTyping(chat);
+    } catch (err) {
+      this.deps.logger.debug({ err, chatId }, 'handoff: could not show the counsellor typing');
     }
   }
 

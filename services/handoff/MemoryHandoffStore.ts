@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { estimateWaitSeconds, RECENT_WAITS, type ServedWait } from './estimate';
 import type {
   Actor, ChatMessage, ChatResult, Counsellor, Enqueued, HandoffChat, HandoffRequest, HandoffStore,
-  HandoffTimings, NewMessage, NoticeKey, QueueEvent, QueueEventType, TransferTarget,
+  HandoffTimings, LiveSignal, NewMessage, NoticeKey, QueueEvent, QueueEventType, SignalListener, TransferTarget,
 } from './types';
 
 /** One chat and what the Redis store keeps in its companion keys. */
@@ -32,6 +32,7 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly waits: ServedWait[] = [];
   private readonly eventLog: QueueEvent[] = [];
   private readonly listeners = new Set<(event: QueueEvent) => void>();
+  private readonly signalListeners = new Set<SignalListener>();
   private seq = 0;
   private nextId = 0;
 
@@ -339,7 +340,19 @@ export class MemoryHandoffStore implements HandoffStore {
     };
   }
 
+  async signal(signal: LiveSignal): Promise<void> {
+    for (const listener of this.signalListeners) queueMicrotask(() => listener(signal, true));
+  }
+
+  onSignal(listener: SignalListener): () => void {
+    this.signalListeners.add(listener);
+    return () => {
+      this.signalListeners.delete(listener);
+    };
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
+    this.signalListeners.clear();
   }
 }

@@ -7,7 +7,7 @@ import * as lua from './luaScripts';
 import { PRIORITIES } from './types';
 import type {
   Actor, ChatMessage, ChatRefusal, ChatResult, Counsellor, Enqueued, HandoffChat, HandoffRequest,
-  HandoffStore, HandoffTimings, NewMessage, Notice, QueueEvent, QueueEventType, Sender, TransferTarget,
+  HandoffStore, HandoffTimings, LiveSignal, NewMessage, Notice, QueueEvent, QueueEventType, Sender, SignalListener, TransferTarget,
 } from './types';
 
 export interface RedisHandoffDeps {
@@ -35,10 +35,16 @@ export class RedisHandoffStore implements HandoffStore {
   private readonly clock: () => number;
   private readonly listeners = new Set<(event: QueueEvent) => void>();
   private pump?: EventPump;
+  private readonly signalsChannel: string;
+  private readonly signalListeners = new Set<SignalListener>();
+  /** Tells this instance's own signals from others' on the shared channel. */
+  private readonly origin = randomUUID();
+  private subscriber?: Redis;
 
   constructor(private readonly deps: RedisHandoffDeps) {
     this.base = `${deps.prefix}{handoff}:`;
     this.eventsKey = `${this.base}events`;
+    this.signalsChannel = `${this.base}signals`;
     this.clock = deps.clock ?? Date.now;
   }
 
@@ -273,8 +279,49 @@ export class RedisHandoffStore implements HandoffStore {
     return pump;
   }
 
+  /**
+   * Local listeners hear it at once; other instances through one PUBLISH (nothing is written, so a
+   * signal nobody hears is simply gone). A publish that fails is dropped: signals are never retried.
+   */
+  async signal(signal: LiveSignal): Promise<void> {
+    for (const listener of this.signalListeners) listener(signal, true);
+    await this.deps.redis.publish(this.signalsChannel, JSON.stringify({ origin: this.origin, signal })).catch((err: unknown) => {
+      this.deps.logger.debug({ err, type: signal.type }, 'handoff: a live signal could not be published');
+    });
+  }
+
+  onSignal(listener: SignalListener): () => void {
+    this.signalListeners.add(listener);
+    this.subscriber ??= this.subscribeSignals();
+    return () => {
+      this.signalListeners.delete(listener);
+    };
+  }
+
+  /** One subscriber connection per instance; ioredis subscribes again after a reconnect. */
+  private subscribeSignals(): Redis {
+    // No ready check: its INFO is refused once the connection is in subscriber mode.
+    const subscriber = this.deps.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined, enableReadyCheck: false });
+    subscriber.on('error', () => undefined); // the main connection already reports Redis trouble
+    subscriber.on('message', (_channel: string, raw: string) => {
+      let parsed: { origin?: string; signal?: LiveSignal };
+      try {
+        parsed = JSON.parse(raw) as typeof parsed;
+      } catch {
+        return;
+      }
+      if (parsed.origin === this.origin || !parsed.signal) return;
+      for (const listener of this.signalListeners) listener(parsed.signal, false);
+    });
+    void subscriber.subscribe(this.signalsChannel).catch((err: unknown) => this.deps.logger.warn({ err }, 'handoff: could not subscribe to live signals'));
+    return subscriber;
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
+    this.signalListeners.clear();
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
     const pump = this.pump;
     if (!pump) return;
     pump.stopped = true;

@@ -80,6 +80,7 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
       worker = new HandoffWorker({
         store,
         deliver: desk.deliverer(adapters),
+        showTyping: desk.typingShower(adapters),
         owner: randomUUID(),
         logger,
         // A third of the lease: a vanished counsellor's chat is back in the queue within 1.33 leases.

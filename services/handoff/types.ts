@@ -167,11 +167,28 @@ export interface ChatRelay {
   undelivered(): Promise<string[]>;
 }
 
+/**
+ * Transient signals: heard live by every instance, never stored, never replayed, never retried.
+ * `typing`: someone in a live chat is typing (from the user: for the console of `counsellorId`, the
+ * chat's holder; from the counsellor: for the user's channel). `case`: a case was created or changed
+ * (its reference only, never its contents).
+ */
+export type LiveSignal =
+  | { type: 'typing'; chatId: string; from: 'user' | 'counsellor'; counsellorId?: string }
+  | { type: 'case'; ref: string };
+
+/** `local`: the signal was sent through this very store (this instance), so this instance acts on it. */
+export type SignalListener = (signal: LiveSignal, local: boolean) => void;
+
 /** Queue and chat changes, shared by every instance (the console's live view). */
 export interface HandoffEvents {
   events(afterId?: string): Promise<QueueEvent[]>;
   /** Live events from now on (a new reader may also get the last second again: a repeat, never a gap); returns the unsubscribe function. */
   onEvent(listener: (event: QueueEvent) => void): () => void;
+  /** Sends a transient signal to every instance (one pub/sub publish in Redis; nothing is written). */
+  signal(signal: LiveSignal): Promise<void>;
+  /** Signals from now on, from every instance, each heard once; returns the unsubscribe function. */
+  onSignal(listener: SignalListener): () => void;
 }
 
 export interface HandoffStore extends HandoffQueue, ChatRelay, HandoffEvents {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
+import type { LiveSignal } from '../../services/handoff/types';
 import { PASSWORD, startConsoleRig, type ConsoleRig } from '../support/console';
 
 const XSS_IMG = '<img src=x onerror="window.__pwned=1">';
@@ -54,6 +55,22 @@ describe('the console in Chromium', () => {
     await page.waitForFunction(() => document.activeElement?.id === 'messageText');
     expect((await rig.handoff.get(chatId))?.counsellorId).toBe('asha');
 
+    // the user types: the console shows it live; the counsellor types: the user's channel is told (throttled)
+    await rig.handoff.signal({ type: 'typing', chatId, from: 'user', counsellorId: 'asha' }); // as the handoff desk sends it
+    await page.locator('#chatTyping:not([hidden])', { hasText: 'typing' }).waitFor({ timeout: 5000 });
+    const counsellorTyping = new Promise<LiveSignal | 'none'>((resolve) => {
+      const timer = setTimeout(() => (stop(), resolve('none')), 5000);
+      const stop = rig.handoff.onSignal((signal) => {
+        if (signal.type !== 'typing' || signal.from !== 'counsellor') return;
+        stop();
+        clearTimeout(timer);
+        resolve(signal);
+      });
+    });
+    await page.type('#messageText', 'I am');
+    expect(await counsellorTyping).toEqual({ type: 'typing', chatId, from: 'counsellor', counsellorId: 'asha' });
+    await page.fill('#messageText', '');
+
     // the user writes (in Assamese, then hostile markup); it arrives without reload, as text
     await rig.handoff.post(chatId, { msgId: 'u-1', from: 'user', to: 'counsellor', text: 'মোক সহায় লাগে' });
     await rig.handoff.post(chatId, { msgId: 'u-2', from: 'user', to: 'counsellor', text: `${XSS_IMG}${XSS_SCRIPT}` });
@@ -61,6 +78,7 @@ describe('the console in Chromium', () => {
     await transcript.locator('li.msg.user', { hasText: XSS_SCRIPT }).waitFor();
     expect(await transcript.locator('li.msg.user').first().getAttribute('lang')).toBe('as');
     expect(await page.locator('#transcript img, #transcript script, #queueRows img').count()).toBe(0);
+    await page.locator('#chatTyping').waitFor({ state: 'hidden', timeout: 6000 }); // their message ends "typing"
 
     await page.fill('#messageText', 'I am here with you.');
     await page.keyboard.press('Enter');
@@ -131,6 +149,12 @@ describe('the console in Chromium', () => {
     await page.click('#caseNoteForm button');
     await page.locator('#caseNotes li', { hasText: 'asha: CWC Jorhat informed.' }).waitFor();
     expect(await rig.cases.get(report.ref)).toMatchObject({ status: 'referred', assignee: 'asha', referredTo: 'cwc' });
+
+    // an anonymous report made now (no chat) appears in the open inbox live, without a reload
+    const live = await rig.cases.create({
+      reporter: 'other', category: 'other', risk: 'normal', dangerNow: false, shareConsentAt: Date.now(), language: 'hi', channel: 'webchat',
+    });
+    await page.locator(`#caseRows tr[data-ref="${live.ref}"]`).waitFor({ timeout: 5000 });
 
     // a callback request: the number is not on the page until a deliberate click, once the case is taken
     await page.locator(`#caseRows tr[data-ref="${callback.ref}"] button`).click();

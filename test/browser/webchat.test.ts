@@ -5,7 +5,7 @@ import type { ConversationReference } from 'botbuilder';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { openTestRedis, type TestRedis } from '../support/redis';
-import { startWebChat, type WebChatServer } from '../support/webchatSocket';
+import { EchoBot, startWebChat, type WebChatServer } from '../support/webchatSocket';
 import as from '../../locales/as/webchat.json';
 import hi from '../../locales/hi/webchat.json';
 import en from '../../locales/en/webchat.json';
@@ -86,6 +86,20 @@ describe('the web chat page in Chromium', () => {
     expect(await page.locator('.msg.pending').count()).toBe(0);
     expect(await bubbles(page)).toEqual(['hello (as) call 1098', 'Help', 'echo: Help [menu:help]', 'মোৰ ভয় লাগিছে', 'echo: মোৰ ভয় লাগিছে']);
     expect(await page.getAttribute('.msg.user >> nth=1', 'lang')).toBe('as');
+
+    // typing: the page tells the server as the user types (no bubble, nothing kept), and shows a counsellor's typing
+    const { c: conversationId } = (await conversationOf(page))!;
+    const typed = () => (chat.bot as EchoBot).seen.some((a) => a.type === 'typing' && a.conversation?.id === conversationId);
+    await page.fill('#input', 'মোক');
+    for (const deadline = Date.now() + 5000; !typed() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    expect(typed()).toBe(true);
+    await page.fill('#input', '');
+    const reference: Partial<ConversationReference> = { channelId: 'webchat', conversation: { id: conversationId } as ConversationReference['conversation'] };
+    await chat.webchat.adapter.continueConversation(reference, async (ctx) => {
+      await ctx.sendActivity({ type: 'typing', channelData: { typingBy: 'counsellor' } }); // as the handoff desk sends it
+    });
+    await page.locator('#typing:not([hidden])', { hasText: as.counsellorTyping }).waitFor({ timeout: 5000 });
+    expect(await bubbles(page)).toHaveLength(5);
 
     // 320 px: nothing runs off the side
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);

@@ -76,6 +76,26 @@ describe.each(['memory', 'redis'] as const)('web chat socket (%s log)', (kind) =
     await s.botText('location 26.144,91.736');
   });
 
+  it('passes the user\'s typing to the bot at most once a second, never kept in the log', async () => {
+    const s = await open();
+    const { conversationId } = await s.session();
+    const typings = () => (chat.bot as EchoBot).seen.filter((a) => a.type === 'typing' && a.conversation?.id === conversationId);
+    s.send({ type: 'typing' });
+    s.send({ type: 'typing' });
+    s.say('after typing', 'typing-0001');
+    await s.botText('echo: after typing');
+    for (const deadline = Date.now() + 5000; typings().length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+    expect(typings()).toHaveLength(1);
+    expect(typings()[0]).toMatchObject({ channelId: 'webchat', from: { role: 'user' } });
+    // nothing of it is kept: a page coming back is given the messages only
+    const kept = await chat.webchat.log.since(conversationId, 0);
+    expect(kept.some((e) => e.activity.type === 'typing' && e.activity.from?.role === 'user')).toBe(false);
+    expect(kept.filter((e) => e.activity.from?.role === 'user').map((e) => e.activity.text)).toEqual(['after typing']);
+    // a typing frame carries nothing else
+    s.send({ type: 'typing', text: 'hidden words' });
+    expect((await s.next((f) => f.type === 'error')).code).toBe('bad-frame');
+  });
+
   it('answers a malformed frame with an error frame and keeps the socket working', async () => {
     const s = await open();
     await s.session();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { registerConsole, type ConsoleDeps, type CounsellorConsole } from '../../console';
 import type { NewAccount } from '../../console/accounts';
+import { announcingCaseStore } from '../../services/cases/announce';
 import { FieldCipher } from '../../services/cases/cipher';
 import { MemoryCaseStore } from '../../services/cases/MemoryCaseStore';
 import { RedisCaseStore } from '../../services/cases/RedisCaseStore';
@@ -67,6 +68,8 @@ export class ConsoleClient {
 
 export interface ConsoleRig {
   url: string;
+  /** The Redis key prefix of this rig's stores. */
+  prefix: string;
   handoff: HandoffStore;
   /** The case inbox's store (on the test Redis when the rig is), as the report journey writes it. */
   cases: CaseStore;
@@ -106,7 +109,8 @@ export async function startConsoleRig(
     ? new RedisHandoffStore({ redis, openBlocking: connect, prefix, timings, logger, clock: opts.clock })
     : new MemoryHandoffStore(timings, opts.clock));
   const caseDeps = { cipher: new FieldCipher(randomBytes(32).toString('base64')), retentionMs: timings.retentionMs, now: opts.clock };
-  const cases: CaseStore = redis ? new RedisCaseStore(redis, prefix, caseDeps) : new MemoryCaseStore(caseDeps);
+  // As the composition root wires it: every new or changed case is announced to the consoles.
+  const cases: CaseStore = announcingCaseStore(redis ? new RedisCaseStore(redis, prefix, caseDeps) : new MemoryCaseStore(caseDeps), (ref) => handoff.signal({ type: 'case', ref }));
   const server = createHttpServer(logger);
   const counsellorConsole = registerConsole(server, {
     handoff, redis, keyPrefix: prefix, sessionSecret: 'test-secret-test-secret-test-secret!', retentionMs: timings.retentionMs,
@@ -122,6 +126,7 @@ export async function startConsoleRig(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    prefix,
     handoff,
     cases,
     console: counsellorConsole,

@@ -1,5 +1,5 @@
 import type { Lang } from '../../services/i18n';
-import type { Counsellor, HandoffRequest, HandoffStore, HandoffTimings, Priority } from '../../services/handoff/types';
+import type { Counsellor, HandoffRequest, HandoffStore, HandoffTimings, LiveSignal, Priority } from '../../services/handoff/types';
 
 /** A clock the tests move forward by hand; it follows real time so Redis expiry agrees with it. */
 export class TestClock {
@@ -322,6 +322,37 @@ export function handoffContract(name: string, backend: () => Promise<HandoffBack
         await waitFor(() => seen.length >= 3);
         expect(seen).toEqual([`waiting:${chat.id}`, `message:${chat.id}`, `claimed:${chat.id}`]);
         stop();
+      });
+    });
+
+    describe('live signals', () => {
+      it('reach every instance once (local only where sent), and leave nothing stored', async () => {
+        const otherInstance = another();
+        const heard: [LiveSignal, boolean][] = [];
+        const mine: [LiveSignal, boolean][] = [];
+        const stopOther = otherInstance.onSignal((s, local) => heard.push([s, local]));
+        const stopMine = store.onSignal((s, local) => mine.push([s, local]));
+        // another instance's subscription may take a moment to start: until then a signal is simply gone
+        for (const until = Date.now() + 5000; heard.length === 0 && Date.now() < until; ) {
+          await store.signal({ type: 'case', ref: 'SM-READY0' });
+          await waitFor(() => heard.length > 0, 100);
+        }
+        const chat = await waiting(store);
+        const before = { events: await store.events(), messages: await store.messages(chat.id) };
+        heard.length = 0;
+        mine.length = 0;
+        const typing: LiveSignal = { type: 'typing', chatId: chat.id, from: 'counsellor', counsellorId: asha.id };
+        await store.signal(typing);
+        await store.signal({ type: 'case', ref: 'SM-DONE00' });
+        await waitFor(() => heard.length >= 2 && mine.length >= 2);
+        expect(mine).toEqual([[typing, true], [{ type: 'case', ref: 'SM-DONE00' }, true]]);
+        // in demo mode every "instance" is this one process: there it is local too
+        expect(heard.map(([s]) => s)).toEqual([typing, { type: 'case', ref: 'SM-DONE00' }]);
+        expect(heard.every(([, local]) => local === (otherInstance === store))).toBe(true);
+        expect(await store.events()).toEqual(before.events);
+        expect(await store.messages(chat.id)).toEqual(before.messages);
+        stopOther();
+        stopMine();
       });
     });
 

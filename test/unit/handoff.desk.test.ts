@@ -9,7 +9,7 @@ import { HandoffWorker } from '../../services/handoff/HandoffWorker';
 import { MemoryHandoffStore } from '../../services/handoff/MemoryHandoffStore';
 import { createHandoffMetrics } from '../../services/handoff/metrics';
 import { parseDutySchedule } from '../../services/handoff/schedule';
-import type { HandoffChat } from '../../services/handoff/types';
+import type { HandoffChat, LiveSignal } from '../../services/handoff/types';
 import { createLogger } from '../../services/logger';
 import { createMetrics } from '../../services/metrics';
 import { EmbeddedUnderstanding } from '../../services/understanding';
@@ -91,6 +91,26 @@ describe('talking to a counsellor through the bot', () => {
     await store.post(chat!.id, { msgId: 'c1', from: 'counsellor', to: 'user', text: 'I am here. Tell me more.' }, { counsellorId: asha.id });
     expect(textsOf(await delivered())).toEqual(['I am here. Tell me more.']);
     expect((await store.messages(chat!.id)).filter((m) => m.from === 'user').map((m) => m.text)).toEqual(['I am scared to go home']);
+  });
+
+  it("passes the user's typing activities to the holding counsellor, throttled, with no answer and nothing kept", async () => {
+    const { adapter, store } = setUp();
+    await startInEnglish(adapter);
+    const heard: LiveSignal[] = [];
+    store.onSignal((signal) => heard.push(signal));
+    const typing = async () => {
+      adapter.activeQueue.length = 0;
+      await adapter.receiveActivity({ type: 'typing' });
+      return [...adapter.activeQueue];
+    };
+    await say(adapter, 'cmd:human');
+    const chat = await store.claimNext(asha);
+    const before = await store.messages(chat!.id);
+    expect(await typing()).toEqual([]);
+    expect(await typing()).toEqual([]); // a keystroke later: throttled
+    await new Promise((r) => setTimeout(r, 0));
+    expect(heard).toEqual([{ type: 'typing', chatId: chat!.id, from: 'user', counsellorId: asha.id }]);
+    expect(await store.messages(chat!.id)).toEqual(before);
   });
 
   it('gives the conversation back to the bot when the counsellor ends it, and asks for a rating', async () => {

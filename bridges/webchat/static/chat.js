@@ -99,10 +99,22 @@
     statusEl.textContent = next === 'online' ? '' : t(next);
   }
 
-  function setTyping(on) {
+  /* The bot's typing lasts until its answer (20 s at most); a counsellor's until their next word
+   * or a few seconds after they stop (their console repeats it every 3 s while they type). */
+  function setTyping(on, byCounsellor) {
     clearTimeout(typingTimer);
     typingEl.hidden = !on;
-    if (on) typingTimer = setTimeout(function () { typingEl.hidden = true; }, 20000);
+    typingEl.textContent = t(byCounsellor ? 'counsellorTyping' : 'typing');
+    if (on) typingTimer = setTimeout(function () { typingEl.hidden = true; }, byCounsellor ? 6000 : 20000);
+  }
+
+  /* Tells the server the user is typing, at most every 3 s: only a counsellor holding the chat hears of it. */
+  var lastTypingSent = 0;
+  function sendTyping() {
+    var now = Date.now();
+    if (now - lastTypingSent < 3000 || !input.value.trim()) return;
+    lastTypingSent = now;
+    line.postActivity({ type: 'typing' }).subscribe(function () { /* nothing comes back */ });
   }
 
   function showActions(activity) {
@@ -127,7 +139,7 @@
       if (a.value.code === 'unavailable') note(t('notSent'));
       return;
     }
-    if (a.type === 'typing') return setTyping(true);
+    if (a.type === 'typing') return setTyping(true, !!(a.channelData && a.channelData.typingBy === 'counsellor'));
     if (a.type !== 'message') return;
     if (a.from && a.from.role === 'user') {
       var cid = a.channelData && a.channelData.clientActivityID;
@@ -184,6 +196,7 @@
       note(err.code === 1 ? t('locationRefused') : t('locationUnavailable'));
     }, { enableHighAccuracy: false, timeout: 20000, maximumAge: 600000 });
   };
+  input.addEventListener('input', sendTyping);
   window.addEventListener('online', function () { line.reconnect(); });
 
   buildLanguageButtons();

@@ -136,7 +136,9 @@
           subscribe: function (next, error, complete) {
             var sub = result.subscribe(next, error, complete);
             if (activity.type !== 'message') {
-              result.next(''); // typing and other events mean nothing to this server
+              // Typing goes live when connected, never queued or resent; other events mean nothing here.
+              if (activity.type === 'typing') transmit({ type: 'typing' });
+              result.next('');
               result.complete();
               return sub;
             }
