@@ -1,4 +1,4 @@
-import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { Understanding, Understood } from '../services/understanding';
 import { isLang, type Lang } from '../services/i18n';
@@ -77,9 +77,11 @@ export class HelplineBot extends ActivityHandler {
       await this.deps.handoff?.relayTyping?.(context).catch((err: unknown) => this.deps.logger.debug({ err, channel: context.activity.channelId }, 'typing not passed on'));
       return;
     }
+    const { conversationState, userState } = this.deps;
+    // A message reads both states: asked together, the storage fetches them in one round trip.
+    if (context.activity.type === ActivityTypes.Message) await Promise.all([conversationState.load(context), userState.load(context)]);
     await super.run(context);
-    await this.deps.conversationState.saveChanges(context);
-    await this.deps.userState.saveChanges(context);
+    await Promise.all([conversationState.saveChanges(context), userState.saveChanges(context)]);
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
