@@ -17,6 +17,7 @@ import { FindHelpDialog } from './dialogs/FindHelpDialog';
 import { ConfigError, loadConfig, type Config } from './services/config';
 import { createHttpServer, route, sendJson, sendText } from './services/http/server';
 import { messagesHandler } from './services/http/messages';
+import { reuseConnectorClients } from './services/http/connectorClients';
 import { createDirectory } from './services/directory';
 import { createHandoffService, type HandoffService } from './services/handoff';
 import type { Proactive } from './services/handoff/HandoffDesk';
@@ -90,12 +91,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const bot = new HelplineBot({ conversationState, userState, understanding, replies, journeys, logger, metrics, handoff: handoff.desk });
   const adapterDeps = { logger, metrics, replies };
 
-  const auth = new ConfigurationBotFrameworkAuthentication({
+  const auth = reuseConnectorClients(new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
     MicrosoftAppType: config.MicrosoftAppType,
-  });
+  }));
   const cloudAdapter = configureAdapter(new CloudAdapter(auth), adapterDeps);
 
   const server = createHttpServer(logger);
