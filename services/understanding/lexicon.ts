@@ -1,4 +1,4 @@
-import { matchKey, type Token } from './normalise';
+import { matchKey, normalise, type Token } from './normalise';
 import { isSignal } from './signals';
 
 /**
@@ -69,7 +69,7 @@ export class PhraseMatcher {
   }
 
   private add(signal: string, phrase: string): void {
-    const words = phrase.trim().split(/\s+/).map(compileWord).filter((w) => w.key.length > 0);
+    const words = phraseWords(phrase).map(compileWord).filter((w) => w.key.length > 0);
     if (words.length === 0) return;
     if (words[0].prefix) {
       const node = stemNode(this.stems, words[0].key);
@@ -103,6 +103,12 @@ export class PhraseMatcher {
       }
     }
   }
+}
+
+/** A phrase cut into words exactly as a message is: normalised (ZWJ/ZWNJ gone, NFC, lower case) and split at
+ * hyphens and other non-letters, so "मार-पीट", "জোৰ-জবৰদস্তি*" and "র‍্যাগিং" meet the words a message has. */
+export function phraseWords(phrase: string): string[] {
+  return normalise(phrase).split(/[^\p{L}\p{M}\p{N}'’*]+/u).filter((w) => w.length > 0 && w !== '*');
 }
 
 function restMatches(words: WordPattern[], tokens: Token[], at: number): boolean {

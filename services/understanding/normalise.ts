@@ -55,13 +55,21 @@ function foldNative(token: string): string {
     .replace(/\u09c0/g, '\u09bf')
     .replace(/\u09c2/g, '\u09c1')
     .replace(/\u09f0/g, '\u09b0')
-    .replace(/\u09f1/g, '\u09ac');
+    .replace(/\u09f1/g, '\u09ac')
+    .replace(/(.)\1+/g, (run, ch: string) => (isVowel(ch.charCodeAt(0)) ? ch : run));
+}
+
+/** A vowel sign or vowel letter typed again and again for stress ("বচাওওও", "बचाओओ", "মাাাৰ"): once. Consonants
+ * are left alone, they repeat in real words (ককাই, মমতা). */
+function isVowel(code: number): boolean {
+  return (code >= 0x0905 && code <= 0x0914) || (code >= 0x093e && code <= 0x094c) || (code >= 0x0985 && code <= 0x0994) || (code >= 0x09be && code <= 0x09cc);
 }
 
 function foldLatin(token: string): string {
   let word = token.replace(/[^a-z0-9]/g, '');
   if (word === 'h') word = 'hai';
   else if (/^(rh|kr|nh)/.test(word)) word = expandShorthand(word);
+  else word = TEXT_SPEAK.get(word) ?? word;
   return word
     .replace(/ph/g, 'f')
     .replace(/ck|q/g, 'k')
@@ -74,6 +82,28 @@ function foldLatin(token: string): string {
     .replace(/o/g, 'u')
     .replace(/(.)\1+/g, '$1');
 }
+
+/** Romanised words typed without their vowels, as in text messages, written out before folding: "mrte" = marte,
+ * "bht" = bahut, "gya" = gaya, "mjhe" = mujhe. Only shapes no other word takes (no English word is spelt "mrta"). */
+const TEXT_SPEAK: ReadonlyMap<string, string> = new Map([
+  // Hindi: beat/die, time, help, fear
+  ['mrta', 'marta'], ['mrte', 'marte'], ['mrti', 'marti'], ['mrna', 'marna'], ['mrne', 'marne'], ['mra', 'mara'], ['mri', 'mari'],
+  ['mrke', 'marke'], ['mrunga', 'marunga'], ['mrungi', 'marungi'], ['mrdalega', 'mardalega'], ['mrdenge', 'mardenge'],
+  ['ptai', 'pitai'], ['ptte', 'pitte'], ['pitta', 'pitte'],
+  ['bht', 'bahut'], ['bhot', 'bahut'], ['bhut', 'bahut'], ['jldi', 'jaldi'], ['jldy', 'jaldi'], ['abi', 'abhi'],
+  ['bchao', 'bachao'], ['bchalo', 'bachalo'], ['bcha', 'bacha'], ['bchaa', 'bacha'], ['bachaoo', 'bachao'],
+  ['mje', 'mujhe'], ['mjhe', 'mujhe'], ['mujhy', 'mujhe'], ['mjhko', 'mujhko'], ['mjhse', 'mujhse'],
+  ['ghr', 'ghar'], ['pta', 'pata'], ['kch', 'kuch'], ['kuchh', 'kuch'], ['sb', 'sab'], ['tk', 'tak'], ['pr', 'par'],
+  ['gya', 'gaya'], ['gyi', 'gayi'], ['gye', 'gaye'], ['gyaa', 'gaya'], ['lg', 'lag'], ['lgta', 'lagta'], ['lgti', 'lagti'],
+  ['lga', 'laga'], ['dr', 'dar'], ['drr', 'dar'], ['jna', 'jina'],
+  ['chhte', 'chhute'], ['gnda', 'ganda'], ['gndi', 'gandi'], ['glt', 'galat'], ['shdi', 'shadi'], ['bhg', 'bhag'], ['lpta', 'lapata'], ['lapta', 'lapata'], ['gyb', 'gayab'],
+  ['sucide', 'suicide'], ['suside', 'suicide'], ['sucied', 'suicide'], ['suiside', 'suicide'], ['sewside', 'suicide'],
+  // Assamese and Bengali
+  ['mk', 'mok'], ['amk', 'amake'], ['ekhn', 'ekhon'], ['etiy', 'etiya'], ['etya', 'etiya'], ['bhy', 'bhoy'],
+  // English text-speak
+  ['pls', 'please'], ['plz', 'please'], ['plzz', 'please'], ['pleez', 'please'], ['plis', 'please'], ['rn', 'now'],
+  ['hlp', 'help'], ['halp', 'help'], ['u', 'you'], ['kil', 'kill'], ['dnt', 'dont'], ['wnt', 'want'],
+]);
 
 /** Texting shorthand of romanised Hindi written out: "rha/rhe" = raha/rahe, "kr/krte" = kar/karte, "nhi" = nahi ("h" = hai above). */
 function expandShorthand(word: string): string {

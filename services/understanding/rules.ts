@@ -14,8 +14,19 @@ export interface Ages {
   adultOnly: boolean;
 }
 
-/** The harm a message names, by the taxonomy's tie-break rules; null when none. */
+/** Harms that an essay, a film or the news may be about: named as a topic they are no case. Violence told in the
+ * progressive, threats and self-harm stay (a child who watched a film can still be in danger). */
+const TOPICAL = new Set<Category>(['sexual_abuse', 'child_marriage', 'child_labour', 'trafficking', 'missing_child', 'online_abuse', 'other']);
+
+/** The harm a message names, by the taxonomy's tie-break rules; null when none, or when it is only the topic of
+ * an essay, a film or the news ("a project on child marriage", "the news said a child went missing"). */
 export function categoryOf(s: SignalSet, ages: Ages): Category | null {
+  const category = harmOf(s, ages);
+  if (category !== null && s.has('topic') && TOPICAL.has(category) && !has(s, 'hit_now', 'threat')) return null;
+  return category;
+}
+
+function harmOf(s: SignalSet, ages: Ages): Category | null {
   if (s.has('self_harm')) return 'self_harm';
   const online = s.has('online');
   const sexual = s.has('sexual') || (s.has('touch') && s.has('bad_manner'));
@@ -57,7 +68,7 @@ const ALWAYS_HIGH = new Set<Category>(['self_harm', 'sexual_abuse', 'trafficking
 export function isEmergency(s: SignalSet, category: Category | null): boolean {
   if (category === 'self_harm') return true;
   if (s.has('safe')) return false;
-  if (s.has('danger')) return true;
+  if (s.has('danger') && !(s.has('topic') && category === null)) return true;
   if (category === null || category === 'online_abuse' || category === 'missing_child' || category === 'child_marriage') {
     return false;
   }

@@ -14,12 +14,14 @@ export const SIGNALS = [
   'negation', 'year', 'object',
   // helpers read together by position: "I am a (class) teacher", "hits the ball", "hurt myself"
   'self', 'copula', 'role', 'game', 'reflexive',
+  // "want to die", "মৰিব বিচাৰিছো", "मरना चाहती": a dying word near a wanting word; "an essay on child marriage": a topic
+  'die', 'want', 'topic',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
 /** Harms a nearby negation cancels ("nobody is hitting me"); the others carry their own negation
  * ("I don't want to live", "he has not come home") and are never cancelled: a missed child is worse. */
-const NEGATABLE = new Set<string>(['hit', 'hit_now', 'confine', 'touch', 'sexual', 'bully', 'danger', 'urgent', 'threat', 'safe']);
+const NEGATABLE = new Set<string>(['hit', 'hit_now', 'confine', 'touch', 'sexual', 'bully', 'danger', 'urgent', 'threat', 'safe', 'die', 'want']);
 /** How far (in words, same clause) a negation reaches back and forward. */
 const NEGATION_BEFORE = 2;
 const NEGATION_AFTER = 1;
@@ -42,6 +44,10 @@ const ROLE_COPULA_REACH = 2;
 const GAME_REACH = 4;
 /** "hurt myself", "khud ko hurt", "নিজকে আঘাত": a harm this near a reflexive is self-harm. */
 const REFLEXIVE_REACH = 3;
+/** "i want to die", "মই মৰিবলৈ বিচাৰিছো", "मैं सच में मरना चाहती हूँ": words between a dying and a wanting word. */
+const WANT_REACH = 3;
+/** "gandi film", "dirty movie", "বেয়া ভিডিঅ'": a topic word this near a sexual word is the abuse itself, not a topic. */
+const TOPIC_SEXUAL_REACH = 1;
 
 export function presentSignals(hits: Hit[]): Set<Signal> {
   const negations = hits.filter((h) => h.signal === 'negation');
@@ -50,10 +56,17 @@ export function presentSignals(hits: Hit[]): Set<Signal> {
   const roles = [...hits.filter((h) => h.signal === 'teacher_role'), ...selfRoles(hits)];
   const games = hits.filter((h) => h.signal === 'game');
   const reflexives = hits.filter((h) => h.signal === 'reflexive');
+  const negated = (h: Hit): boolean => NEGATABLE.has(h.signal) && negations.some((n) => negates(n, h));
+  const wants = hits.filter((h) => h.signal === 'want' && !negated(h));
+  const sexualWords = hits.filter((h) => h.signal === 'sexual' || h.signal === 'bad_manner');
   const present = new Set<Signal>();
   if (roles.length > 0) present.add('teacher_role');
   for (const hit of hits) {
-    if (NEGATABLE.has(hit.signal) && negations.some((n) => negates(n, hit))) continue;
+    if (negated(hit)) continue;
+    // "gandi film", "dirty movie" is the abuse itself; "no news of him" is a missing child, not the news.
+    if (hit.signal === 'topic' && (sexualWords.some((x) => within(x, hit, TOPIC_SEXUAL_REACH)) || hits.some((h) => h.signal !== 'topic' && h.signal !== 'negation' && h.start <= hit.start && hit.end <= h.end && h.end > h.start))) continue;
+    // "i want to die", "মৰিবলৈ মন গৈছে", "मरना चाहती हूँ" ("I don't want to die" is negated above).
+    if (hit.signal === 'die' && wants.some((w) => within(w, hit, WANT_REACH))) present.add('self_harm');
     if (hit.signal === 'school_actor' && roles.some((r) => r.start <= hit.start && hit.end <= r.end)) continue;
     // A plain hit near a ball or a game is sport ("beat me at chess"); the progressive stays a harm.
     if (hit.signal === 'hit' && games.some((g) => within(g, hit, GAME_REACH))) continue;

@@ -15,6 +15,7 @@ const SETS = [
   join(root, 'test', 'fixtures', 'understanding-third.jsonl'),
   join(root, 'test', 'fixtures', 'understanding-fourth.jsonl'),
   join(root, 'test', 'fixtures', 'understanding-fifth.jsonl'),
+  join(root, 'test', 'fixtures', 'understanding-seventh.jsonl'),
 ].filter((file) => existsSync(file));
 
 const reader = new EmbeddedUnderstanding();

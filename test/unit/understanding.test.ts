@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../services/logger';
 import { EmbeddedUnderstanding, createUnderstanding, normalise } from '../../services/understanding';
-import { PhraseMatcher } from '../../services/understanding/lexicon';
+import { PhraseMatcher, phraseWords } from '../../services/understanding/lexicon';
 import { loadLexicons } from '../../services/understanding/lexiconFiles';
 import { matchKey, tokenise } from '../../services/understanding/normalise';
 
@@ -31,6 +31,67 @@ describe('normalise', () => {
 
   it('numbers clauses so a negation does not reach across punctuation', () => {
     expect(tokenise(normalise('no, he hits me')).map((t) => t.clause)).toEqual([0, 1, 1, 1]);
+  });
+});
+
+describe('folding what people really type', () => {
+  it('collapses a vowel sign or vowel letter repeated for stress, not repeated consonants', () => {
+    expect(matchKey('বচাওওও')).toBe(matchKey('বচাও'));
+    expect(matchKey('बचाओओओ')).toBe(matchKey('बचाओ'));
+    expect(matchKey('মাাাৰ')).toBe(matchKey('মাৰ'));
+    expect(matchKey('ককাই')).not.toBe(matchKey('কাই'));
+  });
+
+  it('reads Assamese typed on a Bengali keyboard, precomposed nukta letters and a missing anusvara alike', () => {
+    expect(matchKey(normalise('মোর'))).toBe(matchKey(normalise('মোৰ')));
+    expect(matchKey(normalise('\u095c'))).toBe(matchKey(normalise('\u0921\u093c'))); // ड़ precomposed and decomposed
+    expect(matchKey(normalise('मैं'))).toBe(matchKey(normalise('मै')));
+    expect(matchKey(normalise('ছেড়ে'))).toBe(matchKey(normalise('ছে\u09a1\u09bcে')));
+  });
+
+  it('writes out romanised words typed without vowels', () => {
+    expect(matchKey('mrte')).toBe(matchKey('marte'));
+    expect(matchKey('bht')).toBe(matchKey('bahut'));
+    expect(matchKey('gya')).toBe(matchKey('gaya'));
+    expect(matchKey('mjhe')).toBe(matchKey('mujhe'));
+    expect(matchKey('plzz')).toBe(matchKey('please'));
+    expect(matchKey('helppp')).toBe(matchKey('help'));
+    expect(matchKey('sucide')).toBe(matchKey('suicide'));
+  });
+
+  it('splits and normalises lexicon phrases as it does messages (hyphens, ZWJ)', () => {
+    expect(phraseWords('मार-पीट')).toEqual(['मार', 'पीट']);
+    expect(phraseWords('জোৰ-জবৰদস্তি*')).toEqual(['জোৰ', 'জবৰদস্তি*']);
+    expect(phraseWords('র\u200d্যাগিং*')).toEqual(['র্যাগিং*']);
+    const matcher = new PhraseMatcher([['hit', ['मार-पीट']]]);
+    expect(matcher.match(tokenise(normalise('घर में मार-पीट होती है'))).map((h) => h.signal)).toEqual(['hit']);
+  });
+
+  it('reads text-speak and stressed letters in a real message', () => {
+    expect(read('papa mujhe abhi mrte ja rhe h')).toMatchObject({ risk: 'high', intent: 'emergency' });
+    expect(read('pleaseee helppp my dad is beatingg me')).toMatchObject({ risk: 'high', intent: 'emergency' });
+    expect(read('দেউতাই মোক এতিয়া মারি আছে, বচাওওক')).toMatchObject({ risk: 'high', language: 'as' });
+  });
+});
+
+describe('wanting to die, and harms named only as a topic', () => {
+  it('reads a dying word near a wanting word as self-harm, in every language', () => {
+    for (const text of ['মই মৰিব বিচাৰিছো', 'moi moribole bisarisu', 'मैं सच में मरना चाहती हूँ', 'ami morte chai', 'আমি মরতে চাই']) {
+      expect({ text, ...read(text) }).toMatchObject({ text, category: 'self_harm', risk: 'high' });
+    }
+  });
+
+  it('does not read "I do not want to die" as self-harm', () => {
+    expect(read('मैं मरना नहीं चाहता')).toMatchObject({ risk: 'normal' });
+    expect(read('মই মৰিব নিবিচাৰো')).toMatchObject({ risk: 'normal' });
+  });
+
+  it('keeps an essay, a film or the news about a harm normal, but not the harm itself', () => {
+    for (const text of ['I need to write an essay about child marriage', 'film me ek ladki gayab ho jati hai', 'বাতৰিত আহিছে এটা ল\'ৰা নিৰুদ্দেশ']) {
+      expect({ text, ...read(text) }).toMatchObject({ text, risk: 'normal', category: null });
+    }
+    expect(read('no news of my son since monday')).toMatchObject({ risk: 'high', category: 'missing_child' });
+    expect(read('mama mujhe gandi film dikhata hai aur chhoota hai')).toMatchObject({ risk: 'high', category: 'sexual_abuse' });
   });
 });
 
