@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, Dialog, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { message, type Button, type Replies } from '../bots/replies';
 import { langOf } from '../bots/state';
-import { toGeoPoint, type Directory, type District, type GeoPoint, type Person, type ServiceKind } from '../services/directory';
+import { toGeoPoint, type Directory, type District, type GeoPoint, type Person, type PinLookup, type ServiceKind } from '../services/directory';
 import { districtPage } from './findHelp/districtPages';
 import { renderService, type Found, type RenderDeps } from './findHelp/render';
 import { isWhoChoice, kindsAskedFor, WHO_CHOICES, type WhoChoice } from './findHelp/request';
@@ -18,9 +18,14 @@ export interface FindHelpOptions extends JourneyOptions {
   /** the page of the district list to show */
   page?: number;
   /** why "where are you?" is asked again, and the districts to offer when a name was not found */
-  notice?: 'notFound' | 'badLocation' | 'outsideAssam';
+  notice?: Notice;
   closest?: string[];
+  /** the districts a typed PIN code may be in (ids), for the person to pick from */
+  candidates?: string[];
 }
+
+/** Why "where are you?" is asked (again): each is a findHelp:<notice> sentence. */
+type Notice = 'notFound' | 'badLocation' | 'outsideAssam' | 'askPin' | 'pinChoose' | 'pinOutsideAssam' | 'pinLength' | 'pinUnknown';
 
 /** Where the person is, read from one message. */
 type Where =
@@ -28,7 +33,9 @@ type Where =
   | { kind: 'district'; district: District }
   | { kind: 'page'; page: number }
   | { kind: 'notFound'; closest: District[] }
-  | { kind: 'badLocation' | 'outsideAssam' | 'none' };
+  /** a PIN code that may be in several districts: the person picks (the table is not verified) */
+  | { kind: 'pinChoose'; districts: District[] }
+  | { kind: 'badLocation' | 'outsideAssam' | 'askPin' | 'pinOutsideAssam' | 'pinLength' | 'pinUnknown' | 'none' };
 
 interface Request {
   kinds: ServiceKind[];
@@ -39,7 +46,9 @@ interface Request {
 }
 
 const STEPS = `${JOURNEY.findHelp}.steps`;
-const VALUE = { who: 'findHelp:who:', district: 'findHelp:district:', page: 'findHelp:page:', again: 'findHelp:again' } as const;
+const VALUE = { who: 'findHelp:who:', district: 'findHelp:district:', page: 'findHelp:page:', again: 'findHelp:again', pin: 'findHelp:pin' } as const;
+/** The phone line: its callers cannot type a place name, but can key in a PIN code (ended by #). */
+const PIN_KEY_CHANNELS = new Set(['ivr']);
 /** Nearest of one kind when only one kind was asked for ("the nearest One Stop Centre"). */
 const NEAREST_OF_ONE_KIND = 3;
 
@@ -93,12 +102,23 @@ export class FindHelpDialog extends ComponentDialog {
         const where = this.whereFrom(step.context);
         if (where.kind === 'district') request.districtId = where.district.id;
         if (where.kind === 'point') request.point = where.point;
+        const pin = pinOptions(where);
+        if (pin) return step.replaceDialog(STEPS, { kinds: request.kinds, person: request.person, ...pin });
       }
     }
     if (request.districtId || request.point) return step.next();
     const options = (step.options ?? {}) as FindHelpOptions;
     const closest = (options.closest ?? []).map((id) => this.directory.district(id)).filter((d): d is District => d !== undefined);
-    if (options.notice === 'notFound' && closest.length > 0) {
+    const candidates = (options.candidates ?? []).map((id) => this.directory.district(id)).filter((d): d is District => d !== undefined);
+    if (options.notice === 'askPin') {
+      // No buttons: on the phone line this makes the call take keys ended by #.
+      await this.replies.say(step.context, 'findHelp:askPin');
+    } else if (options.notice === 'pinChoose' && candidates.length > 0) {
+      await this.replies.say(step.context, 'findHelp:pinChoose', [
+        ...candidates.map((d) => this.districtButton(step.context, d)),
+        this.replies.button(step.context, 'findHelp:buttons.otherDistrict', `${VALUE.page}0`),
+      ]);
+    } else if (options.notice === 'notFound' && closest.length > 0) {
       await this.replies.say(step.context, 'findHelp:notFound', [
         ...closest.map((d) => this.districtButton(step.context, d)),
         this.replies.button(step.context, 'findHelp:buttons.allDistricts', `${VALUE.page}0`),
@@ -130,6 +150,8 @@ export class FindHelpDialog extends ComponentDialog {
         return step.replaceDialog(STEPS, { ...carried, page: where.page });
       case 'notFound':
         return step.replaceDialog(STEPS, { ...carried, notice: 'notFound', closest: where.closest.map((d) => d.id) });
+      case 'pinChoose':
+        return step.replaceDialog(STEPS, { ...carried, ...pinOptions(where) });
       case 'none':
         return step.replaceDialog(STEPS, carried);
       default:
@@ -144,6 +166,8 @@ export class FindHelpDialog extends ComponentDialog {
     const where = this.whereFrom(step.context);
     if (where.kind === 'district') return step.replaceDialog(STEPS, { ...carried, districtId: where.district.id });
     if (where.kind === 'point') return step.replaceDialog(STEPS, { ...carried, point: where.point });
+    const pin = pinOptions(where);
+    if (pin) return step.replaceDialog(STEPS, { ...carried, ...pin });
     await this.replies.sendMenu(step.context);
     return step.endDialog();
   }
@@ -199,6 +223,8 @@ export class FindHelpDialog extends ComponentDialog {
     const lang = langOf(context);
     const page = districtPage(this.directory.districts(), lang, requested);
     const buttons: Button[] = page.districts.map((d) => this.districtButton(context, d));
+    // First, so a caller hears it before the district names (which have no Assamese audio yet).
+    if (PIN_KEY_CHANNELS.has(context.activity.channelId ?? '')) buttons.unshift(this.replies.button(context, 'findHelp:buttons.pin', VALUE.pin));
     if (page.hasPrevious) buttons.push(this.replies.button(context, 'findHelp:buttons.previous', `${VALUE.page}${page.page - 1}`));
     if (page.hasNext) buttons.push(this.replies.button(context, 'findHelp:buttons.next', `${VALUE.page}${page.page + 1}`));
     const text = [this.replies.t(context, introKey), this.replies.t(context, 'findHelp:districtPage', { page: page.page + 1, pages: page.pages })];
@@ -209,7 +235,7 @@ export class FindHelpDialog extends ComponentDialog {
     return { title: district.name[langOf(context)], value: `${VALUE.district}${district.id}` };
   }
 
-  /** Where the person is, from a shared location, a district or page button, or a typed place. */
+  /** Where the person is, from a shared location, a district or page button, a PIN code, or a typed place. */
   private whereFrom(context: TurnContext): Where {
     const location = (context.activity.entities ?? []).find((e) => e.type === 'GeoCoordinates');
     if (location) {
@@ -220,7 +246,10 @@ export class FindHelpDialog extends ComponentDialog {
     const value = valueOf(context);
     if (value.startsWith(VALUE.page)) return { kind: 'page', page: Number(value.slice(VALUE.page.length)) || 0 };
     if (value.startsWith(VALUE.district)) return districtWhere(this.directory.district(value.slice(VALUE.district.length)));
+    if (value === VALUE.pin) return { kind: 'askPin' };
     if (value === '') return { kind: 'none' };
+    const pin = this.directory.pinCode(value);
+    if (pin) return pinWhere(pin);
     const place = this.directory.findPlace(value);
     return place.found ? { kind: 'district', district: place.found.district } : { kind: 'notFound', closest: place.closest };
   }
@@ -229,6 +258,30 @@ export class FindHelpDialog extends ComponentDialog {
 /** The request as this run of the journey has built it so far (kept in the dialog's state). */
 function requestOf(step: WaterfallStepContext): Request {
   return (step.values as { request: Request }).request;
+}
+
+/**
+ * A PIN code's answer. Its district table is not verified, so it decides alone only when it names
+ * exactly one district; otherwise the person picks from the candidates (or any other district).
+ */
+function pinWhere(pin: PinLookup): Where {
+  switch (pin.kind) {
+    case 'assam':
+      return pin.districts.length === 1 ? { kind: 'district', district: pin.districts[0] } : { kind: 'pinChoose', districts: pin.districts };
+    case 'outsideAssam':
+      return { kind: 'pinOutsideAssam' };
+    case 'badLength':
+      return { kind: 'pinLength' };
+    case 'unknown':
+      return { kind: 'pinUnknown' };
+  }
+}
+
+/** What "where are you?" needs to be asked again after a PIN code (or the PIN button); undefined for any other answer. */
+function pinOptions(where: Where): Pick<FindHelpOptions, 'notice' | 'candidates'> | undefined {
+  if (where.kind === 'pinChoose') return { notice: 'pinChoose', candidates: where.districts.map((d) => d.id) };
+  if (where.kind === 'askPin' || where.kind === 'pinOutsideAssam' || where.kind === 'pinLength' || where.kind === 'pinUnknown') return { notice: where.kind };
+  return undefined;
 }
 
 function districtWhere(district: District | undefined): Where {

@@ -2,13 +2,13 @@
 // Checks every row of an operator's verified service list and, only if all pass, replaces the live
 // list in Redis in one step (see services/directory/redisStore.ts). Without REDIS_URL (demo mode)
 // the file is only checked: demo mode always serves the shipped list in data/directory.
-import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../services/config';
 import { loadGazetteer } from '../services/directory/gazetteer';
 import { parseImportFile } from '../services/directory/importFile';
 import { RedisServiceListStore } from '../services/directory/redisStore';
 import { createLogger } from '../services/logger';
 import { createRedis, sentinelOf, untilReady } from '../services/redis';
+import { readInputFile } from './inputFile';
 
 async function main(args: string[]): Promise<number> {
   const file = args[0];
@@ -17,13 +17,8 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig(process.env);
-  let content: string;
-  try {
-    content = readFileSync(file, 'utf8');
-  } catch (err) {
-    console.error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    return 2;
-  }
+  const content = readInputFile(file);
+  if (content === undefined) return 2;
   const result = parseImportFile(file, content, loadGazetteer(), new Date());
   if (!result.ok) {
     for (const problem of result.problems) console.error(`${file}:${problem.line}: ${problem.message}`);

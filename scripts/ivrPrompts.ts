@@ -1,14 +1,15 @@
 /**
  * npm run ivr:prompts [-- --all]
  * Renders the Assamese IVR prompts that have no audio yet (or whose text changed) with espeak-ng,
- * as 8 kHz telephone WAVs in bridges/ivr/audio/as/. The ivr namespace by default; --all renders
+ * as 8 kHz telephone WAVs in bridges/ivr/audio/as/. The ivr namespace and the bot sentences of
+ * PHONE_BOT_SENTENCES (find help's PIN code step) by default; --all renders
  * every fixed Assamese sentence of the bot too, so its replies play instead of being skipped.
  * A file not listed in manifest.json is an operator's recording: never overwritten.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE, audioDir, fixedSentences, readManifest, textHash } from '../bridges/ivr/assameseAudio';
+import { MANIFEST_FILE, PHONE_BOT_SENTENCES, audioDir, fixedSentences, readManifest, textHash } from '../bridges/ivr/assameseAudio';
 import { spokenDigits } from '../bridges/ivr/plan';
 import { toPhoneWav } from '../bridges/ivr/wav';
 import { loadResources } from '../services/i18n';
@@ -20,9 +21,11 @@ const SPEED = '140';
 function main(): number {
   const dir = audioDir();
   const all = loadResources().as;
-  const namespaces = process.argv.includes('--all') ? all : { ivr: all.ivr ?? {} };
+  const sentences = process.argv.includes('--all')
+    ? fixedSentences(all)
+    : new Map([...fixedSentences({ ivr: all.ivr ?? {} }), ...[...fixedSentences(all)].filter(([key]) => PHONE_BOT_SENTENCES.includes(key))]);
   const manifest = readManifest(dir);
-  const todo = [...fixedSentences(namespaces)].filter(([key, text]) => {
+  const todo = [...sentences].filter(([key, text]) => {
     const exists = existsSync(join(dir, `${key}.wav`));
     if (exists && manifest[key] === undefined) return false; // an operator's recording
     return !exists || manifest[key] !== textHash(text);

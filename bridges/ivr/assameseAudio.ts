@@ -22,6 +22,21 @@ export const AUDIO_KEY = /^[A-Za-z0-9_.-]+$/;
 
 export const audioUrlPath = (key: string): string => `/ivr/audio/as/${key}.wav`;
 
+/**
+ * The bot's own sentences (outside the ivr namespace) that an Assamese caller must hear for a step
+ * to work at all, so `npm run ivr:prompts` renders them by default and a test checks their audio:
+ * the PIN code step of find help (the district names themselves have no audio yet).
+ */
+export const PHONE_BOT_SENTENCES: readonly string[] = [
+  'findHelp.buttons.pin',
+  'findHelp.askPin',
+  'findHelp.pinChoose',
+  'findHelp.buttons.otherDistrict',
+  'findHelp.pinOutsideAssam',
+  'findHelp.pinLength',
+  'findHelp.pinUnknown',
+];
+
 export function textHash(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
 }

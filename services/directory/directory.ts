@@ -4,6 +4,7 @@
 import type { District } from './districts';
 import type { Gazetteer, PlaceMatch } from './gazetteer';
 import { GeoPoint, haversineKm } from './geo';
+import { loadPinCodes, type PinCodes, type PinLookup } from './pincodes';
 import { ASSAM_BOUNDS, Provenance, ServiceEntry, ServiceList } from './schema';
 import { NearbyService, ServiceFilter, ServiceIndex } from './serviceIndex';
 
@@ -22,6 +23,8 @@ export interface Directory {
   covers(point: GeoPoint): boolean;
   /** the district a text names, or the closest names to offer instead */
   findPlace(text: string): PlaceLookup;
+  /** what a message says as a PIN code (candidate districts, not verified), or undefined when it holds none */
+  pinCode(text: string): PinLookup | undefined;
   districts(): readonly District[];
   district(id: string): District | undefined;
   /** where the live list came from */
@@ -42,6 +45,7 @@ export class ServiceDirectory implements Directory {
   constructor(
     private readonly gazetteer: Gazetteer,
     private readonly source: IndexSource,
+    private readonly pinCodes: PinCodes = loadPinCodes(gazetteer),
   ) {}
 
   async nearest(point: GeoPoint, filter: ServiceFilter = {}, limit = DEFAULT_NEAREST): Promise<NearbyService[]> {
@@ -74,6 +78,10 @@ export class ServiceDirectory implements Directory {
         return (closest ??= gazetteer.closest(text, CLOSEST_PLACES));
       },
     };
+  }
+
+  pinCode(text: string): PinLookup | undefined {
+    return this.pinCodes.lookupText(text);
   }
 
   districts(): readonly District[] {

@@ -9,6 +9,7 @@ import { loadShippedList } from './shipped';
 export type { Directory, PlaceLookup } from './directory';
 export type { District } from './districts';
 export type { GeoPoint } from './geo';
+export type { PinLookup } from './pincodes';
 export { toGeoPoint } from './geo';
 export type { ServiceEntry, ServiceKind } from './schema';
 export type { NearbyService, Person, ServiceFilter } from './serviceIndex';

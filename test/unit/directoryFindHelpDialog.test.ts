@@ -4,6 +4,10 @@ import { FindHelpDialog } from '../../dialogs/FindHelpDialog';
 import { JOURNEY, UnavailableJourney } from '../../dialogs/journeys';
 import { MAX_ROWS_PER_PAGE } from '../../dialogs/findHelp/districtPages';
 import { createDirectory } from '../../services/directory';
+import { MemoryIndexSource, ServiceDirectory } from '../../services/directory/directory';
+import { loadGazetteer } from '../../services/directory/gazetteer';
+import { PinCodes } from '../../services/directory/pincodes';
+import { loadShippedList } from '../../services/directory/shipped';
 import type { Lang } from '../../services/i18n';
 import { createLogger } from '../../services/logger';
 import { buttonsOf, createTestBot, i18n, lastButtons, say, textsOf } from '../support/botHarness';
@@ -187,5 +191,71 @@ describe('find help straight from a message', () => {
     expect(texts[0]).toContain(t('hi', 'findHelp:nearTitle'));
     expect(texts[0]).toContain('विशेष किशोर पुलिस इकाई, जोरहाट');
     expect(texts[0]).toContain(t('hi', 'findHelp:callVia', { phone: '112' }));
+  });
+});
+
+describe.each<[Lang]>([['as'], ['hi'], ['en']])('a PIN code typed in the find help journey, in %s', (lng) => {
+  /** The candidates of 781 in the shipped (unverified) prefix table. */
+  const guwahati = directory.pinCode('781005');
+  const candidates = guwahati?.kind === 'assam' ? guwahati.districts.map((x) => `findHelp:district:${x.id}`) : [];
+
+  it('offers the districts a PIN code may be in, and "another district", and never decides alone', async () => {
+    expect(candidates.length).toBeGreaterThan(1);
+    const adapter = await askedWhere(lng, 'skip');
+    const replies = await say(adapter, '781005');
+    expect(replies).toHaveLength(1);
+    expect(replies[0].text).toBe(t(lng, 'findHelp:pinChoose'));
+    expect(buttonsOf(replies[0])).toEqual([...candidates, 'findHelp:page:0']);
+    const picked = textsOf(await say(adapter, 'findHelp:district:kamrup-metropolitan'));
+    expect(picked[0]).toContain(t(lng, 'findHelp:districtTitle', { district: directory.district('kamrup-metropolitan')!.name[lng] }));
+    const other = await say(adapter, 'findHelp:again');
+    expect(other[0].text).toContain(t(lng, 'findHelp:askWhere'));
+  });
+
+  it('reads a PIN in Assamese or Devanagari digits, typed instead of answering "who needs help"', async () => {
+    const adapter = await started(lng);
+    await say(adapter, 'menu:findHelp');
+    const replies = await say(adapter, lng === 'hi' ? '७८१००५' : '৭৮১০০৫');
+    expect(replies[0].text).toBe(t(lng, 'findHelp:pinChoose'));
+    expect(buttonsOf(replies[0])).toEqual([...candidates, 'findHelp:page:0']);
+    const all = await say(adapter, 'findHelp:page:0');
+    expect(districtButtons(all)).toHaveLength(8);
+  });
+
+  it.each([
+    ['a PIN of another State', '110001', 'findHelp:pinOutsideAssam'],
+    ['five digits', '78100', 'findHelp:pinLength'],
+  ])('%s gets a kind word and the district list', async (_what, typed, key) => {
+    const adapter = await askedWhere(lng, 'girl');
+    const replies = await say(adapter, typed);
+    expect(replies[0].text).toContain(t(lng, key));
+    expect(districtButtons(replies)).toHaveLength(8);
+    expect(lastButtons(replies)).not.toContain('findHelp:pin');
+  });
+
+  it('outside Assam, it gives 1098 and 112', () => {
+    expect(t(lng, 'findHelp:pinOutsideAssam')).toMatch(/1098[^]*112/);
+  });
+});
+
+describe('a PIN code whose table names one district', () => {
+  const gazetteer = loadGazetteer();
+  const oneDistrict = new ServiceDirectory(
+    gazetteer,
+    new MemoryIndexSource(loadShippedList(gazetteer.districts)),
+    new PinCodes(new Map([['785', [gazetteer.district('jorhat')!, gazetteer.district('majuli')!]]]), new Map([['785001', [gazetteer.district('jorhat')!]]])),
+  );
+  const oneDistrictJourneys = (r: Replies) => [new FindHelpDialog(r, oneDistrict), ...[JOURNEY.report, JOURNEY.teacher, JOURNEY.counsellor].map((id) => new UnavailableJourney(id, r))];
+
+  it('answers for that district at once; a PIN in the same range with no row of its own still asks', async () => {
+    const { adapter } = createTestBot({ journeys: oneDistrictJourneys });
+    await say(adapter, 'lang:en');
+    await say(adapter, 'menu:findHelp');
+    await say(adapter, 'findHelp:who:skip');
+    const texts = textsOf(await say(adapter, 'PIN 785 001'));
+    expect(texts[0]).toContain(t('en', 'findHelp:districtTitle', { district: 'Jorhat' }));
+    const again = await say(adapter, '785104');
+    expect(again[0].text).toBe(t('en', 'findHelp:pinChoose'));
+    expect(buttonsOf(again[0])).toEqual(['findHelp:district:jorhat', 'findHelp:district:majuli', 'findHelp:page:0']);
   });
 });

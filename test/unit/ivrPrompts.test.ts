@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AssameseAudio, audioDir, fixedSentences, readManifest, textHash } from '../../bridges/ivr/assameseAudio';
+import { AssameseAudio, audioDir, fixedSentences, PHONE_BOT_SENTENCES, readManifest, textHash } from '../../bridges/ivr/assameseAudio';
 import { describeWav, toPhoneWav, writePcm16Mono } from '../../bridges/ivr/wav';
 import { loadResources } from '../../services/i18n';
 
@@ -32,6 +32,15 @@ describe('Assamese IVR prompt audio', () => {
     const audio = AssameseAudio.load(resources.as);
     for (const key of ivrKeys) expect(audio.forKey(`ivr.${key}`)).toBe(`/ivr/audio/as/ivr.${key}.wav`);
     expect(audio.forText(String(resources.as.ivr.danger))).toBe('/ivr/audio/as/ivr.danger.wav');
+  });
+
+  it.each(PHONE_BOT_SENTENCES)('the bot sentence %s a caller must hear (find help by PIN code) plays from audio of its current text', (key) => {
+    const text = fixedSentences(resources.as).get(key);
+    expect(text).toBeDefined();
+    expect(AssameseAudio.load(resources.as).forText(text!)).toBe(`/ivr/audio/as/${key}.wav`);
+    const generated = readManifest(audioDir())[key];
+    if (generated !== undefined) expect(generated).toBe(textHash(text!));
+    expect(text).not.toMatch(/র/);
   });
 
   it('Assamese prompts use ৰ and never the Bengali র', () => {
