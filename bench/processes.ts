@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { LoadSpec } from './loadgen';
 
 export interface LoadResult {
   requests: { average: number; total: number };
@@ -9,15 +10,20 @@ export interface LoadResult {
   timeouts: number;
 }
 
-/** Runs bench/loadgen in its own process against `url` and returns autocannon's figures. */
-export function load(url: string, opts: { connections: number; seconds: number; texts: string[] }): Promise<LoadResult> {
+/** Runs a load generator (bench/<script>.js) in its own process with `spec` and returns its figures. */
+export function runLoadgen(script: string, spec: object): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, 'loadgen.js'), JSON.stringify({ url, ...opts })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(__dirname, `${script}.js`), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`loadgen exited ${code}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`${script} exited ${code}`))));
   });
+}
+
+/** POSTs activities to `url` from bench/loadgen (closed loop, or paced when `rate` is given). */
+export function load(url: string, opts: Omit<LoadSpec, 'url'>): Promise<LoadResult> {
+  return runLoadgen('loadgen', { url, ...opts });
 }
 
 /** Resident memory of this process, in MiB. */

@@ -1,9 +1,7 @@
 import { ActivityHandler } from 'botbuilder';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { registerWhatsApp } from '../bridges/whatsapp';
 import { createHttpServer } from '../services/http/server';
 import { createI18n } from '../services/i18n';
@@ -11,7 +9,7 @@ import { createLogger } from '../services/logger';
 import { createMetrics } from '../services/metrics';
 import { createRedis, type Redis } from '../services/redis';
 import { EmbeddedUnderstanding } from '../services/understanding';
-import type { LoadResult } from './processes';
+import { runLoadgen } from './processes';
 import type { BenchResult } from './types';
 
 const RATE = 500;
@@ -50,15 +48,7 @@ function classifyingBot(): ActivityHandler {
   return bot;
 }
 
-function load(spec: Record<string, unknown>): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, 'whatsappLoadgen.js'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`whatsappLoadgen exited ${code}`))));
-  });
-}
+const load = (spec: object) => runLoadgen('whatsappLoadgen', spec);
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
