@@ -68,12 +68,17 @@ function agesIn(tokens: Token[], hits: Hit[]): Ages {
     if (age === 0) return;
     const yearWord = (m !== null && /^(y|yo|yr|yrs|years?)$/.test(m[2])) || yearStarts.has(i + 1);
     const afterIs = i > 0 && AGE_LEADS.has(tokens[i - 1].text);
-    if (!yearWord && !afterIs) return;
+    // "wo 15 ki hai", "bhai 12 ka hai": a bare number, "ki/ka/ke", then a copula.
+    const hindiAge = m !== null && i + 2 < tokens.length && AGE_POSSESSIVES.has(tokens[i + 1].text) && AGE_COPULAS.has(tokens[i + 2].text);
+    if (!yearWord && !afterIs && !hindiAge) return;
     if (age < ADULT_AGE) minor = true;
     else adult = true;
   });
   return { minor, adultOnly: adult && !minor };
 }
+
+const AGE_POSSESSIVES = new Set(['ki', 'ka', 'ke', 'की', 'का', 'के']);
+const AGE_COPULAS = new Set(['hai', 'h', 'he', 'hain', 'thi', 'tha', 'hu', 'hoon', 'है', 'हैं', 'थी', 'था', 'हूं', 'हूँ']);
 
 /** Words that come before a bare age: "she is 15", "only 14", "umar 13", "মাত্ৰ ১৫", "सिर्फ 16". */
 const AGE_LEADS = new Set([

@@ -23,10 +23,14 @@ const BENGALI_ENDINGS = /(চ্ছ|লাম$|লেন$|ছেন$|েছে$|
 const ASSAMESE_ENDINGS = /(িছ[েোা]$|িব$|িবা$|িলে$|ছো$|ৰ$)/;
 /** Romanised Assamese verb/case endings, e.g. marise, korichhe, koribo, ghorot. */
 const ROMAN_ASSAMESE_ENDINGS = /^[a-z]{2,}(ise|ice|ichhe|iche|isu|isil|ibo|ibu|iboi|ot)$/;
+/** Romanised Bengali verb endings: feleche, korse, jaitese, chilo. */
+const ROMAN_BENGALI_ENDINGS = /^[a-z]{2,}(eche|echi|rse|rsi|lse|lsi|tese|tesi|teche|techi|tase|tasi|chilo|silo)$/;
 /** English words those endings would misread. */
 const ENGLISH_LOOKALIKES = new Set([
   'office', 'police', 'service', 'notice', 'practice', 'advice', 'advise', 'otherwise', 'rise', 'nice', 'price',
   'twice', 'device', 'justice', 'choice', 'voice', 'promise', 'exercise', 'surprise', 'wise', 'raise', 'noise',
+  'horse', 'nurse', 'worse', 'purse', 'course', 'else', 'false', 'pulse', 'verse', 'reverse', 'universe', 'diverse', 'coarse',
+  'hoarse', 'sparse', 'peeche', 'neeche', 'beche', 'kheeche', 'piche', 'niche',
   'robot', 'spot', 'forgot', 'shot', 'knot', 'slot', 'plot', 'parrot', 'carrot', 'idiot', 'pilot', 'ballot', 'hot',
 ]);
 
@@ -79,7 +83,8 @@ function assameseOrBengali(normalised: string, tokens: Token[], markers: MarkerS
   return { language, script: 'native', confidence: Math.min(0.99, 0.6 + Math.abs(as - bn) * 0.1) };
 }
 
-const ROMAN_ORDER: Language[] = ['en', 'hi', 'as', 'bn'];
+/** Scanned in this order with a strict comparison: a tie with English goes to the Indian language. */
+const ROMAN_ORDER: Language[] = ['hi', 'as', 'bn', 'en'];
 const ENGLISH_WEIGHT = 0.9;
 
 function romanised(tokens: Token[], markers: MarkerSets): LanguageGuess {
@@ -87,7 +92,9 @@ function romanised(tokens: Token[], markers: MarkerSets): LanguageGuess {
   // Romanised Hindi and Assamese borrow English words freely; English rarely borrows theirs, so a tie goes to them.
   scores.set('en', (scores.get('en') ?? 0) * ENGLISH_WEIGHT);
   for (const t of tokens) {
-    if (ROMAN_ASSAMESE_ENDINGS.test(t.text) && !ENGLISH_LOOKALIKES.has(t.text)) scores.set('as', (scores.get('as') ?? 0) + 0.5);
+    if (ENGLISH_LOOKALIKES.has(t.text)) continue;
+    if (ROMAN_ASSAMESE_ENDINGS.test(t.text)) scores.set('as', (scores.get('as') ?? 0) + 0.5);
+    else if (ROMAN_BENGALI_ENDINGS.test(t.text)) scores.set('bn', (scores.get('bn') ?? 0) + 0.5);
   }
   let best: Language = 'en';
   let bestScore = 0;

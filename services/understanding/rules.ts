@@ -18,18 +18,27 @@ export interface Ages {
  * progressive, threats and self-harm stay (a child who watched a film can still be in danger). */
 const TOPICAL = new Set<Category>(['sexual_abuse', 'child_marriage', 'child_labour', 'trafficking', 'missing_child', 'online_abuse', 'other']);
 
+/** Harms that can be over and done with ("no longer", "came back home"). */
+const RESOLVABLE = new Set<Category>(['physical_abuse', 'corporal_punishment', 'bullying', 'missing_child']);
+
 /** The harm a message names, by the taxonomy's tie-break rules; null when none, or when it is only the topic of
  * an essay, a film or the news ("a project on child marriage", "the news said a child went missing"). */
 export function categoryOf(s: SignalSet, ages: Ages): Category | null {
   const category = harmOf(s, ages);
   if (category !== null && s.has('topic') && TOPICAL.has(category) && !has(s, 'hit_now', 'threat')) return null;
+  // "he used to beat me, he doesn't any more", "he went missing but he's home now": a harm that has stopped.
+  if (category !== null && s.has('resolved') && RESOLVABLE.has(category) && !has(s, 'hit_now', 'danger')) return null;
   return category;
 }
 
 function harmOf(s: SignalSet, ages: Ages): Category | null {
   if (s.has('self_harm')) return 'self_harm';
   const online = s.has('online');
-  const sexual = s.has('sexual') || (s.has('touch') && s.has('bad_manner'));
+  const sexual =
+    s.has('sexual') ||
+    (s.has('touch') && has(s, 'bad_manner', 'night', 'secret')) ||
+    // "comes into my room at night and shuts the door", "makes me do things and says not to tell anyone"
+    (has(s, 'intrude', 'coerce') && has(s, 'night', 'secret', 'bad_manner'));
   // Harm through a phone or the internet is online abuse, sexual or not.
   if (online && (sexual || has(s, 'image', 'threat', 'bully'))) return 'online_abuse';
   if (s.has('image') && s.has('threat')) return 'online_abuse';
@@ -69,10 +78,16 @@ export function isEmergency(s: SignalSet, category: Category | null): boolean {
   if (category === 'self_harm') return true;
   if (s.has('safe')) return false;
   if (s.has('danger') && !(s.has('topic') && category === null)) return true;
+  // "bachao!", "sos", "বচাওক": a cry for rescue is an emergency on its own; so is fear with a plea for help.
+  if ((s.has('rescue') || (s.has('fear') && s.has('plea'))) && !s.has('topic') && !s.has('resolved') && category !== 'missing_child') return true;
+  // A child's wedding tonight is danger within hours.
+  if (category === 'child_marriage' && s.has('urgent')) return true;
   if (category === null || category === 'online_abuse' || category === 'missing_child' || category === 'child_marriage') {
     return false;
   }
   if (s.has('hit_now')) return true;
+  // Locked in and not fed: under way now.
+  if (s.has('confine') && s.has('neglect')) return true;
   // Taken away with a job or a city as bait, and no force: a report (the child is gone, not being seized now).
   if (category === 'trafficking' && has(s, 'lure', 'lure_place') && !s.has('forced')) return false;
   return s.has('urgent') && has(s, 'hit', 'confine', 'sexual', 'touch', 'traffick', 'take_away', 'harm_general');
@@ -90,9 +105,12 @@ export function intentOf(s: SignalSet, category: Category | null, emergency: boo
   if (s.has('teacher_role') && (category !== null || s.has('ask'))) return 'teacher_guidance';
   if (emergency) return 'emergency';
   if (category !== null) return 'report_concern';
-  if (s.has('counsellor')) return 'talk_to_counsellor';
-  if (has(s, 'service')) return 'find_services';
-  if (s.has('help')) return 'help';
+  // "i'm safe now, the police took him", "counselling ke baad sab theek hai": telling, not asking for a service.
+  const settled = has(s, 'safe', 'resolved') && !s.has('ask');
+  if (s.has('counsellor') && !settled) return 'talk_to_counsellor';
+  if (has(s, 'service') && !settled) return 'find_services';
+  // "help with my essay on child trafficking" is homework, not the menu.
+  if (s.has('help') && !s.has('topic')) return 'help';
   if (s.has('report')) return 'report_concern';
   if (s.has('teacher_role') && s.has('ask')) return 'teacher_guidance';
   if (s.has('greeting')) return 'greeting';

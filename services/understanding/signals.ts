@@ -16,12 +16,22 @@ export const SIGNALS = [
   'self', 'copula', 'role', 'game', 'reflexive',
   // "want to die", "মৰিব বিচাৰিছো", "मरना चाहती": a dying word near a wanting word; "an essay on child marriage": a topic
   'die', 'want', 'topic',
+  // a cry for rescue on its own ("bachao", "sos", "বচাওক"); fear with a plea ("help me, i'm scared")
+  'rescue', 'fear', 'plea',
+  // "mar gaya main toh", "বুজি পোৱা নাই", "not suicidal": a harmless phrase that hides the harm words inside it
+  'idiom',
+  // "he doesn't hit me any more", "he's home now": a past harm that has stopped
+  'resolved',
+  // sexual abuse told without a sexual word: comes into my room at night, makes me do things and says not to tell
+  'intrude', 'night', 'secret', 'coerce',
+  // "took a lot of my mom's pills", "আটাইবোৰ টেবলেট খাই পেলাম", "सारी गोलियां खा लीं": an overdose
+  'pills', 'many', 'swallow',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
 /** Harms a nearby negation cancels ("nobody is hitting me"); the others carry their own negation
  * ("I don't want to live", "he has not come home") and are never cancelled: a missed child is worse. */
-const NEGATABLE = new Set<string>(['hit', 'hit_now', 'confine', 'touch', 'sexual', 'bully', 'danger', 'urgent', 'threat', 'safe', 'die', 'want']);
+const NEGATABLE = new Set<string>(['hit', 'hit_now', 'confine', 'touch', 'sexual', 'bully', 'danger', 'urgent', 'threat', 'safe', 'die', 'want', 'rescue', 'fear', 'plea', 'intrude', 'coerce']);
 /** How far (in words, same clause) a negation reaches back and forward. */
 const NEGATION_BEFORE = 2;
 const NEGATION_AFTER = 1;
@@ -48,6 +58,9 @@ const REFLEXIVE_REACH = 3;
 const WANT_REACH = 3;
 /** "gandi film", "dirty movie", "বেয়া ভিডিঅ'": a topic word this near a sexual word is the abuse itself, not a topic. */
 const TOPIC_SEXUAL_REACH = 1;
+/** "all my mom's pills": words from a quantity to the pills; and from the pills to a swallowing word either side. */
+const MANY_PILLS_REACH = 3;
+const SWALLOW_REACH = 4;
 
 export function presentSignals(hits: Hit[]): Set<Signal> {
   const negations = hits.filter((h) => h.signal === 'negation');
@@ -59,10 +72,15 @@ export function presentSignals(hits: Hit[]): Set<Signal> {
   const negated = (h: Hit): boolean => NEGATABLE.has(h.signal) && negations.some((n) => negates(n, h));
   const wants = hits.filter((h) => h.signal === 'want' && !negated(h));
   const sexualWords = hits.filter((h) => h.signal === 'sexual' || h.signal === 'bad_manner');
+  const idioms = hits.filter((h) => h.signal === 'idiom');
+  const manys = hits.filter((h) => h.signal === 'many');
+  const swallows = hits.filter((h) => h.signal === 'swallow');
   const present = new Set<Signal>();
   if (roles.length > 0) present.add('teacher_role');
   for (const hit of hits) {
     if (negated(hit)) continue;
+    // "mar gaya main toh" (I'm done for), "বুজি পোৱা নাই" (I don't understand): the words inside say nothing.
+    if (hit.signal !== 'idiom' && hit.signal !== 'negation' && idioms.some((i) => i.start <= hit.start && hit.end <= i.end && i.end - i.start >= hit.end - hit.start && i !== hit)) continue;
     // "gandi film", "dirty movie" is the abuse itself; "no news of him" is a missing child, not the news.
     if (hit.signal === 'topic' && (sexualWords.some((x) => within(x, hit, TOPIC_SEXUAL_REACH)) || hits.some((h) => h.signal !== 'topic' && h.signal !== 'negation' && h.start <= hit.start && hit.end <= h.end && h.end > h.start))) continue;
     // "i want to die", "মৰিবলৈ মন গৈছে", "मरना चाहती हूँ" ("I don't want to die" is negated above).
@@ -71,6 +89,16 @@ export function presentSignals(hits: Hit[]): Set<Signal> {
     // A plain hit near a ball or a game is sport ("beat me at chess"); the progressive stays a harm.
     if (hit.signal === 'hit' && games.some((g) => within(g, hit, GAME_REACH))) continue;
     if ((hit.signal === 'hit' || hit.signal === 'hit_now') && reflexives.some((r) => within(r, hit, REFLEXIVE_REACH))) {
+      present.add('self_harm');
+    }
+    if (
+      hit.signal === 'pills' &&
+      manys.some(
+        (m) =>
+          m.clause === hit.clause && m.end < hit.start && hit.start - m.end <= MANY_PILLS_REACH &&
+          swallows.some((w) => within(w, hit, SWALLOW_REACH) || within(w, m, SWALLOW_REACH)),
+      )
+    ) {
       present.add('self_harm');
     }
     if (hit.signal === 'life' && ends.some((e) => near(e, hit))) present.add('self_harm');
