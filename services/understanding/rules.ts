@@ -81,7 +81,7 @@ export function isEmergency(s: SignalSet, category: Category | null): boolean {
   // "bachao!", "sos", "বচাওক": a cry for rescue is an emergency on its own; so is fear with a plea for help.
   if ((s.has('rescue') || (s.has('fear') && s.has('plea'))) && !s.has('topic') && !s.has('resolved') && category !== 'missing_child') return true;
   // A child's wedding tonight is danger within hours.
-  if (category === 'child_marriage' && s.has('urgent')) return true;
+  if (category === 'child_marriage' && s.has('today') && !s.has('past')) return true;
   if (category === null || category === 'online_abuse' || category === 'missing_child' || category === 'child_marriage') {
     return false;
   }
@@ -90,6 +90,8 @@ export function isEmergency(s: SignalSet, category: Category | null): boolean {
   if (s.has('confine') && s.has('neglect')) return true;
   // Taken away with a job or a city as bait, and no force: a report (the child is gone, not being seized now).
   if (category === 'trafficking' && has(s, 'lure', 'lure_place') && !s.has('forced')) return false;
+  // "he touched me when i was 10 ... i'm 17 now": the "now" is not about the harm.
+  if (s.has('past')) return false;
   return s.has('urgent') && has(s, 'hit', 'confine', 'sexual', 'touch', 'traffick', 'take_away', 'harm_general');
 }
 

@@ -26,6 +26,10 @@ export const SIGNALS = [
   'intrude', 'night', 'secret', 'coerce',
   // "took a lot of my mom's pills", "আটাইবোৰ টেবলেট খাই পেলাম", "सारी गोलियां खा लीं": an overdose
   'pills', 'many', 'swallow',
+  // "when i was 10", "সৰুতে", "बचपन में": a harm long past, so a "now" elsewhere in the line is not about it
+  'past',
+  // "tonight", "আজি", "aaj raat": within hours (a child's wedding today is an emergency, next month a report)
+  'today',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
