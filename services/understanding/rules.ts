@@ -37,8 +37,8 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
   const sexual =
     s.has('sexual') ||
     (s.has('touch') && has(s, 'bad_manner', 'night', 'secret')) ||
-    // "comes into my room at night and shuts the door", "makes me do things and says not to tell anyone"
-    (has(s, 'intrude', 'coerce') && has(s, 'night', 'secret', 'bad_manner'));
+    // "comes into my room and shuts the door", "into my room at night and i am scared", "into my bed at night", "makes me do things and says not to tell anyone"
+    (has(s, 'intrude', 'bed', 'coerce') && (has(s, 'secret', 'bad_manner') || (s.has('night') && has(s, 'bed', 'fear', 'harm_general'))));
   // Harm through a phone or the internet is online abuse, sexual or not.
   if (online && (sexual || has(s, 'image', 'threat', 'bully'))) return 'online_abuse';
   if (s.has('image') && s.has('threat')) return 'online_abuse';
@@ -51,6 +51,7 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
   if (s.has('missing') && !(s.has('object') && !s.has('child'))) return 'missing_child';
   if (childMarriage) return 'child_marriage';
   const hit = has(s, 'hit', 'hit_now');
+  if (hit && s.has('senior')) return 'bullying';
   if (hit && s.has('school_actor')) return 'corporal_punishment';
   if (s.has('bully')) return 'bullying';
   if (hit || s.has('confine')) return 'physical_abuse';

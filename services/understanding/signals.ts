@@ -23,19 +23,21 @@ export const SIGNALS = [
   // "he doesn't hit me any more", "he's home now": a past harm that has stopped
   'resolved',
   // sexual abuse told without a sexual word: comes into my room at night, makes me do things and says not to tell
-  'intrude', 'night', 'secret', 'coerce',
+  'intrude', 'bed', 'night', 'secret', 'coerce',
   // "took a lot of my mom's pills", "আটাইবোৰ টেবলেট খাই পেলাম", "सारी गोलियां खा लीं": an overdose
   'pills', 'many', 'swallow',
   // "when i was 10", "সৰুতে", "बचपन में": a harm long past, so a "now" elsewhere in the line is not about it
   'past',
   // "tonight", "আজি", "aaj raat": within hours (a child's wedding today is an emergency, next month a report)
   'today',
+  // "seniors in the hostel": older students; hitting by them is ragging (bullying), not a teacher's punishment
+  'senior',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
 /** Harms a nearby negation cancels ("nobody is hitting me"); the others carry their own negation
  * ("I don't want to live", "he has not come home") and are never cancelled: a missed child is worse. */
-const NEGATABLE = new Set<string>(['hit', 'hit_now', 'confine', 'touch', 'sexual', 'bully', 'danger', 'urgent', 'threat', 'safe', 'die', 'want', 'rescue', 'fear', 'plea', 'intrude', 'coerce']);
+const NEGATABLE = new Set<string>(['hit', 'hit_now', 'confine', 'touch', 'sexual', 'bully', 'danger', 'urgent', 'threat', 'safe', 'die', 'want', 'rescue', 'fear', 'plea', 'intrude', 'bed', 'coerce']);
 /** How far (in words, same clause) a negation reaches back and forward. */
 const NEGATION_BEFORE = 2;
 const NEGATION_AFTER = 1;
