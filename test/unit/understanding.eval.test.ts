@@ -16,6 +16,9 @@ const SETS = [
   join(root, 'test', 'fixtures', 'understanding-fourth.jsonl'),
   join(root, 'test', 'fixtures', 'understanding-fifth.jsonl'),
   join(root, 'test', 'fixtures', 'understanding-seventh.jsonl'),
+  // one or more messages per failure class found on the sixth set (rescue cries, overdose, night intrusion, colloquial
+  // Bengali, resolved harms, idioms), written after the fix: a regression check, not a blind measure
+  join(root, 'test', 'fixtures', 'understanding-classes.jsonl'),
 ].filter((file) => existsSync(file));
 
 const reader = new EmbeddedUnderstanding();
