@@ -67,10 +67,14 @@ export class Gazetteer {
       let best: PlaceMatch | undefined;
       for (const key of grams) {
         const typedTolerance = toleranceFor(key);
+        if (typedTolerance === 0) continue;
         const typed = Array.from(key);
+        const typedCounts = countsOf(typed);
         for (const entry of this.byKey.values()) {
           const tolerance = Math.min(entry.tolerance, typedTolerance);
           if (tolerance === 0 || Math.abs(entry.length - typed.length) > tolerance) continue;
+          // The same lower bound as in closest(): most names end here, before the edit distance.
+          if (Math.max(typed.length, entry.length) - sharedLetters(typedCounts, entry.counts) > tolerance) continue;
           const distance = editDistanceOf(typed, entry.chars, tolerance);
           if (distance <= tolerance && (!best || distance < best.distance)) {
             best = { district: entry.district, matchedName: entry.name, distance };
