@@ -88,6 +88,8 @@ function foldLatin(token: string): string {
 const TEXT_SPEAK: ReadonlyMap<string, string> = new Map([
   // Hindi: beat/die, time, help, fear
   ['mrta', 'marta'], ['mrte', 'marte'], ['mrti', 'marti'], ['mrna', 'marna'], ['mrne', 'marne'], ['mra', 'mara'], ['mri', 'mari'],
+  // romanised Assamese: "mrbo" = moribo, "mrim" = morim (will die)
+  ['mrbo', 'moribo'], ['mribo', 'moribo'], ['mrim', 'morim'],
   ['mrke', 'marke'], ['mrunga', 'marunga'], ['mrungi', 'marungi'], ['mrdalega', 'mardalega'], ['mrdenge', 'mardenge'],
   ['ptai', 'pitai'], ['ptte', 'pitte'], ['pitta', 'pitte'],
   ['bht', 'bahut'], ['bhot', 'bahut'], ['bhut', 'bahut'], ['jldi', 'jaldi'], ['jldy', 'jaldi'], ['abi', 'abhi'],
