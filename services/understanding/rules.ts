@@ -25,7 +25,9 @@ const RESOLVABLE = new Set<Category>(['physical_abuse', 'corporal_punishment', '
  * an essay, a film or the news ("a project on child marriage", "the news said a child went missing"). */
 export function categoryOf(s: SignalSet, ages: Ages): Category | null {
   const category = harmOf(s, ages);
-  if (category !== null && s.has('topic') && TOPICAL.has(category) && !has(s, 'hit_now', 'threat')) return null;
+  // A child of a stated age in a question about the law ("she is 15, what is the legal age?") is a case, not a topic.
+  const minorCase = category === 'child_marriage' && ages.minor;
+  if (category !== null && s.has('topic') && TOPICAL.has(category) && !has(s, 'hit_now', 'threat') && !minorCase) return null;
   // "he used to beat me, he doesn't any more", "he went missing but he's home now": a harm that has stopped.
   if (category !== null && s.has('resolved') && RESOLVABLE.has(category) && !has(s, 'hit_now', 'danger')) return null;
   return category;
@@ -48,7 +50,8 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
   if (childMarriage && !has(s, 'traffick', 'lure')) return 'child_marriage';
   if (isTrafficking(s)) return 'trafficking';
   // "my phone is lost" is not a missing child; "he has not come home" is, even with no child word.
-  if (s.has('missing') && !(s.has('object') && !s.has('child'))) return 'missing_child';
+  // ... but "has not come back, his phone is off" is (a person comes back, a phone does not).
+  if (s.has('missing') && !(s.has('object') && !has(s, 'child', 'comeback'))) return 'missing_child';
   if (childMarriage) return 'child_marriage';
   const hit = has(s, 'hit', 'hit_now');
   if (hit && s.has('senior')) return 'bullying';
