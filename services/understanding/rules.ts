@@ -46,7 +46,10 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
   if (s.has('image') && s.has('threat')) return 'online_abuse';
   if (sexual) return 'sexual_abuse';
   // "married off by force at 15": a child marriage, even when a take-away word is in the line, unless sold or lured.
-  const childMarriage = s.has('marriage') && (ages.minor || s.has('forced') || (!ages.adultOnly && s.has('child')));
+  // "papa meri shaadi kar rahe hain", "মোৰ বিয়া দিব": one's own marriage being arranged, told to a
+  // child helpline, is taken as a child's unless an adult age is given (a false alarm is the safer mistake).
+  const childMarriage =
+    (s.has('marriage') || s.has('own_marriage')) && (ages.minor || s.has('forced') || (!ages.adultOnly && has(s, 'child', 'own_marriage')));
   if (childMarriage && !has(s, 'traffick', 'lure')) return 'child_marriage';
   if (isTrafficking(s)) return 'trafficking';
   // "my phone is lost" is not a missing child; "he has not come home" is, even with no child word.

@@ -6,7 +6,7 @@ import type { Hit } from './lexicon';
  */
 export const SIGNALS = [
   // harms
-  'hit', 'hit_now', 'confine', 'sexual', 'touch', 'bad_manner', 'marriage', 'child', 'minor_age', 'forced',
+  'hit', 'hit_now', 'confine', 'sexual', 'touch', 'bad_manner', 'marriage', 'own_marriage', 'child', 'minor_age', 'forced',
   'work', 'workplace', 'labour', 'traffick', 'take_away', 'lure', 'lure_place', 'missing', 'online', 'image', 'threat',
   'bully', 'school_actor', 'neglect', 'self_harm', 'harm_general', 'danger', 'life', 'end', 'comeback',
   // situation and intent cues
