@@ -5,6 +5,7 @@ import { loadGazetteer } from '../services/directory/gazetteer';
 import { ServiceFilter, ServiceIndex } from '../services/directory/serviceIndex';
 import { randomPointInAssam, seededRandom, syntheticServices } from './syntheticServices';
 import type { BenchResult } from './types';
+import { percentileOfSorted as percentile } from './percentile';
 
 const SERVICES = 10_000;
 const QUERIES = 20_000;
@@ -19,10 +20,6 @@ const FILTERS: ServiceFilter[] = [
   { kinds: ['osc'], person: { who: 'girl', age: 14 } },
   { kinds: ['police', 'sjpu'] },
 ];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 export async function run(): Promise<BenchResult[]> {
   const services = syntheticServices(SERVICES, 42);

@@ -13,17 +13,13 @@ import type { HandoffRequest, HandoffStore, Priority } from '../services/handoff
 import { createLogger } from '../services/logger';
 import { createRedis, untilReady, type Redis } from '../services/redis';
 import type { BenchResult } from './types';
+import { percentile } from './percentile';
 
 const SAMPLES = 300;
 const WAITING = 1000;
 const P99_TARGET_MS = 50;
 const logger = createLogger({ level: 'warn' });
 const counsellor = { id: 'bench-counsellor', alias: 'Asha', languages: ['as', 'hi', 'en'] as const };
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 

@@ -9,6 +9,7 @@ import twilio from 'twilio';
 import { registerIvr } from '../bridges/ivr/register';
 import { createBenchApp } from './benchApp';
 import type { BenchResult } from './types';
+import { percentileOfSorted as percentile } from './percentile';
 
 const CALLERS = 8;
 const SECONDS = 6;
@@ -34,10 +35,6 @@ interface CallerReport {
   gather: number[];
   failures: number;
   seconds: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /** The callers' side: CALLERS calls at once, each a whole call after another, every webhook signed. */

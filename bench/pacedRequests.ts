@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { percentileOfSorted } from './percentile';
 import type { LoadResult } from './processes';
 
 /**
@@ -63,11 +64,10 @@ export class LoadRecorder {
   summary(total: number, elapsedS: number): LoadResult {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const round = (n: number) => Math.round(n * 100) / 100;
-    const at = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : Number.NaN);
     const average = sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : Number.NaN;
     return {
       requests: { average: round(total / elapsedS), total },
-      latency: { p50: round(at(50)), p99: round(at(99)), average: round(average) },
+      latency: { p50: round(percentileOfSorted(sorted, 50)), p99: round(percentileOfSorted(sorted, 99)), average: round(average) },
       errors: this.failures.error,
       non2xx: this.failures.non2xx,
       timeouts: this.failures.timeout,

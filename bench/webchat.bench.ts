@@ -10,6 +10,7 @@ import { createLogger } from '../services/logger';
 import type { Redis } from '../services/redis';
 import { createBenchApp } from './benchApp';
 import type { BenchResult } from './types';
+import { percentileOfSorted as percentile } from './percentile';
 
 const PAGE_TARGET_KB = 60;
 const SOCKETS = 1000;
@@ -18,10 +19,6 @@ const MESSAGES_EACH = 40;
 const P99_TARGET_MS = 30;
 const ORIGIN = 'https://bench.example';
 const TEXTS = ['hello', 'menu:teacher', 'menu', 'where is the nearest police station', 'मुझे डर लग रहा है', 'মোক সহায় লাগে'];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 function pageWeightKb(): number {
   const page = new WebChatPage({ quickExitUrl: 'https://www.google.com/search?q=weather', keepMinutes: 30, socketPath: '/webchat/ws' });

@@ -11,6 +11,7 @@ import { createRedis, type Redis } from '../services/redis';
 import { EmbeddedUnderstanding } from '../services/understanding';
 import { runLoadgen } from './processes';
 import type { BenchResult } from './types';
+import { percentile } from './percentile';
 
 const RATE = 500;
 const SECONDS = 8;
@@ -49,11 +50,6 @@ function classifyingBot(): ActivityHandler {
 }
 
 const load = (spec: object) => runLoadgen('whatsappLoadgen', spec);
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : Number.NaN;
-};
 
 /**
  * Webhooks at 500 a second into the bridge on Redis: how fast each is acknowledged (stored
