@@ -25,8 +25,8 @@ const ASSAMESE_ENDINGS = /(িছ[েোা]$|িব$|িবা$|িলে$|ছ�
 const ROMAN_ASSAMESE_ENDINGS = /^[a-z]{2,}(ise|ice|ichhe|iche|isu|isil|ibo|ibu|iboi|ot)$/;
 /** Romanised Bengali verb endings: feleche, korse, jaitese, chilo. */
 const ROMAN_BENGALI_ENDINGS = /^[a-z]{2,}(eche|echi|rse|rsi|lse|lsi|tese|tesi|teche|techi|tase|tasi|chilo|silo)$/;
-/** English words those endings would misread. */
-const ENGLISH_LOOKALIKES = new Set([
+/** Words those endings would misread: English (police, horse) and romanised Hindi (peeche, neeche). */
+const ENDING_LOOKALIKES = new Set([
   'office', 'police', 'service', 'notice', 'practice', 'advice', 'advise', 'otherwise', 'rise', 'nice', 'price',
   'twice', 'device', 'justice', 'choice', 'voice', 'promise', 'exercise', 'surprise', 'wise', 'raise', 'noise',
   'horse', 'nurse', 'worse', 'purse', 'course', 'else', 'false', 'pulse', 'verse', 'reverse', 'universe', 'diverse', 'coarse',
@@ -92,7 +92,7 @@ function romanised(tokens: Token[], markers: MarkerSets): LanguageGuess {
   // Romanised Hindi and Assamese borrow English words freely; English rarely borrows theirs, so a tie goes to them.
   scores.set('en', (scores.get('en') ?? 0) * ENGLISH_WEIGHT);
   for (const t of tokens) {
-    if (ENGLISH_LOOKALIKES.has(t.text)) continue;
+    if (ENDING_LOOKALIKES.has(t.text)) continue;
     if (ROMAN_ASSAMESE_ENDINGS.test(t.text)) scores.set('as', (scores.get('as') ?? 0) + 0.5);
     else if (ROMAN_BENGALI_ENDINGS.test(t.text)) scores.set('bn', (scores.get('bn') ?? 0) + 0.5);
   }
