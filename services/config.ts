@@ -41,6 +41,7 @@ export const configSchema = z.object({
   WHATSAPP_GRAPH_URL: url('the Graph API base').default('https://graph.facebook.com/v21.0'),
   WHATSAPP_TEMPLATE_NAME: optionalText,
   WHATSAPP_TEMPLATE_LANGUAGES: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?(,[a-z]{2,3}(_[A-Z]{2})?)*$/, 'must be language codes like hi,en_US').default('hi,en'),
+  WHATSAPP_WORKER: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   TWILIO_AUTH_TOKEN: optionalText,
   PUBLIC_BASE_URL: url('the public base URL').optional(),
   IVR_TRANSFER_NUMBER: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +913612345678').optional(),

@@ -27,6 +27,7 @@ type WhatsAppConfig = Pick<
   | 'WHATSAPP_GRAPH_URL'
   | 'WHATSAPP_TEMPLATE_NAME'
   | 'WHATSAPP_TEMPLATE_LANGUAGES'
+  | 'WHATSAPP_WORKER'
   | 'CASE_ENCRYPTION_KEY'
   | 'REDIS_KEY_PREFIX'
 >;
@@ -55,9 +56,9 @@ export interface WhatsAppBridge {
 }
 
 /**
- * Adds `GET /api/whatsapp` (verification) and `POST /api/whatsapp` (webhooks) and starts the
- * worker that runs the bot on stored messages. Returns undefined, registering nothing, when the
- * WhatsApp settings are not all given (the bridge is off).
+ * Adds `GET /api/whatsapp` (verification) and `POST /api/whatsapp` (webhooks) and, unless
+ * WHATSAPP_WORKER is off, starts the worker that runs the bot on stored messages. Returns
+ * undefined, registering nothing, when the WhatsApp settings are not all given (the bridge is off).
  */
 export function registerWhatsApp(server: Server, deps: WhatsAppDeps): WhatsAppBridge | undefined {
   const { config, logger } = deps;
@@ -106,8 +107,11 @@ export function registerWhatsApp(server: Server, deps: WhatsAppDeps): WhatsAppBr
       sendText(res, 200, 'ok');
     }),
   );
-  worker.start();
-  logger.info({ store: deps.redis ? 'redis' : 'memory' }, 'WhatsApp bridge on');
+  // Off: this instance only stores and acknowledges; instances with the worker on answer, so bot
+  // turns never delay an acknowledgement here.
+  const runsWorker = config.WHATSAPP_WORKER === 'on' || !deps.redis;
+  if (runsWorker) worker.start();
+  logger.info({ store: deps.redis ? 'redis' : 'memory', worker: runsWorker ? 'on' : 'off' }, 'WhatsApp bridge on');
   return {
     adapter,
     store,

@@ -27,6 +27,7 @@ describe('config', () => {
     [{ REDIS_URL: 'http://x:1' }, /^REDIS_URL:/],
     [{ RETENTION_DAYS: '0' }, /^RETENTION_DAYS:/],
     [{ CASE_ENCRYPTION_KEY: 'short' }, /^CASE_ENCRYPTION_KEY: must be 32 bytes/],
+    [{ WHATSAPP_WORKER: 'maybe' }, /^WHATSAPP_WORKER: must be on or off/],
     [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /^CONSOLE_SESSION_SECRET: required when REDIS_URL is set/],
   ])('%j stops with one line naming the variable', (env, message) => {
     let error: unknown;

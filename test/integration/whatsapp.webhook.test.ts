@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { randomBytes } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { GraphSendError } from '../../bridges/whatsapp/graphClient';
 import { GraphApiServer } from '../support/graphApiServer';
@@ -336,6 +337,34 @@ describe('WhatsApp 24-hour window with a re-engagement template', () => {
       expect(graph.sent[1].body).toMatchObject({ to: number, template: { name: 'sishu_write_back', language: { code: 'hi' } } });
     } finally {
       await h.close();
+      await graph.close();
+      await testRedis.cleanup();
+    }
+  });
+});
+
+describe('WhatsApp with the worker off on the instance that takes the webhooks', () => {
+  it('acknowledges there without answering, and the instance with the worker on answers in order', async () => {
+    const graph = await GraphApiServer.start(ACCESS_TOKEN);
+    const testRedis = await openTestRedis('wa-split');
+    const caseKey = randomBytes(32).toString('base64');
+    const receiver = await startBridge(graph, testRedis.redis, testRedis.prefix, { worker: 'off', caseKey });
+    try {
+      const number = newNumber();
+      for (const word of ['one', 'two', 'three']) expect((await post(receiver.url, textWebhook(number, word))).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(graph.sent).toEqual([]);
+      expect(receiver.bot.seen).toEqual([]);
+      const answerer = await startBridge(graph, testRedis.redis, testRedis.prefix, { caseKey });
+      try {
+        await graph.waitForSent(3);
+        expect(graph.sent.map((r) => r.body.to)).toEqual([number, number, number]);
+        expect(texts(graph.sent)).toEqual(['echo: one', 'echo: two', 'echo: three']);
+      } finally {
+        await answerer.close();
+      }
+    } finally {
+      await receiver.close();
       await graph.close();
       await testRedis.cleanup();
     }

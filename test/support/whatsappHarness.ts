@@ -53,7 +53,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startBridge(graph: GraphApiServer, redis: Redis | undefined, prefix: string, extra: { template?: boolean } = {}): Promise<Harness> {
+export interface BridgeOptions {
+  template?: boolean;
+  /** 'off': this bridge only stores and acknowledges (another one runs the bot). */
+  worker?: 'on' | 'off';
+  /** Bridges that share one inbox must share the key that seals the numbers. */
+  caseKey?: string;
+}
+
+export async function startBridge(graph: GraphApiServer, redis: Redis | undefined, prefix: string, extra: BridgeOptions = {}): Promise<Harness> {
   const logs = new LogCapture();
   const logger = createLogger({ level: 'debug', destination: logs });
   const server: Server = createHttpServer(logger);
@@ -68,7 +76,8 @@ export async function startBridge(graph: GraphApiServer, redis: Redis | undefine
       WHATSAPP_GRAPH_URL: graph.baseUrl,
       WHATSAPP_TEMPLATE_NAME: extra.template ? 'sishu_write_back' : undefined,
       WHATSAPP_TEMPLATE_LANGUAGES: 'hi,en_US',
-      CASE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      WHATSAPP_WORKER: extra.worker ?? 'on',
+      CASE_ENCRYPTION_KEY: extra.caseKey ?? randomBytes(32).toString('base64'),
       REDIS_KEY_PREFIX: prefix,
     },
     redis,
