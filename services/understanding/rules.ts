@@ -40,7 +40,13 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
     s.has('sexual') ||
     (s.has('touch') && has(s, 'bad_manner', 'night', 'secret')) ||
     // "comes into my room and shuts the door", "into my room at night and i am scared", "into my bed at night", "makes me do things and says not to tell anyone"
-    (has(s, 'intrude', 'bed', 'coerce') && (has(s, 'secret', 'bad_manner') || (s.has('night') && has(s, 'bed', 'fear', 'harm_general'))));
+    (has(s, 'intrude', 'bed', 'coerce') && (has(s, 'secret', 'bad_manner') || (s.has('night') && has(s, 'bed', 'fear', 'harm_general')))) ||
+    // "takes her to his room and she cries", "comes into my room, i am scared"
+    (s.has('intrude') && s.has('fear')) ||
+    // "i was abused by my tutor ... i never told anyone": abuse kept secret
+    (s.has('harm_general') && s.has('secret') && !has(s, 'hit', 'hit_now', 'confine'));
+  // "shows us dirty videos on his phone": sexual material shown to a child in person is sexual abuse, not online abuse.
+  if (sexual && s.has('show') && !s.has('threat')) return 'sexual_abuse';
   // Harm through a phone or the internet is online abuse, sexual or not.
   if (online && (sexual || has(s, 'image', 'threat', 'bully'))) return 'online_abuse';
   if (s.has('image') && s.has('threat')) return 'online_abuse';
@@ -54,24 +60,31 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
   if (isTrafficking(s)) return 'trafficking';
   // "my phone is lost" is not a missing child; "he has not come home" is, even with no child word.
   // ... but "has not come back, his phone is off" is (a person comes back, a phone does not).
-  if (s.has('missing') && !(s.has('object') && !has(s, 'child', 'comeback'))) return 'missing_child';
+  // "mum hasn't come back for 3 days, there's no food": a parent away is neglect of the child, not a missing child.
+  const parentAway = s.has('parent') && s.has('neglect');
+  if (s.has('missing') && !(s.has('object') && !has(s, 'child', 'comeback')) && !parentAway) return 'missing_child';
   if (childMarriage) return 'child_marriage';
   const hit = has(s, 'hit', 'hit_now');
   if (hit && s.has('senior')) return 'bullying';
   if (hit && s.has('school_actor')) return 'corporal_punishment';
+  // "I'm a principal, may a school cane a child?": a teacher asking about hitting at school (not at home).
+  if (hit && s.has('teacher_role') && s.has('school_hit') && !s.has('parent')) return 'corporal_punishment';
   if (s.has('bully')) return 'bullying';
   if (hit || s.has('confine')) return 'physical_abuse';
   if (s.has('labour') || (s.has('work') && (s.has('workplace') || s.has('child') || ages.minor))) return 'child_labour';
   // "a 12-year-old at the brick kiln / tea garden all day": a child of a stated age at a workplace.
   if (s.has('workplace') && s.has('child') && ages.minor) return 'child_labour';
   if (s.has('neglect')) return 'neglect';
+  // "older boys give the small kids glue to sniff", "bachon ko ganja pilate": drugs given to children.
+  if (s.has('drugs') && (s.has('child') || ages.minor)) return 'other';
   if (has(s, 'harm_general', 'danger') && !s.has('safe')) return 'other';
   return null;
 }
 
 /** Sold, abducted, or taken away with a lure (a job, a city) or by force; or lured away and now unreachable. */
 function isTrafficking(s: SignalSet): boolean {
-  if (s.has('traffick')) return true;
+  // "sells drugs to children": selling drugs is not selling a child.
+  if (s.has('traffick') && !s.has('drugs')) return true;
   const lured = has(s, 'lure', 'lure_place');
   if (s.has('take_away') && (lured || s.has('forced'))) return true;
   return s.has('lure') && s.has('lure_place') && has(s, 'missing', 'child');
@@ -99,7 +112,8 @@ export function isEmergency(s: SignalSet, category: Category | null): boolean {
   if (category === 'trafficking' && has(s, 'lure', 'lure_place') && !s.has('forced')) return false;
   // "he touched me when i was 10 ... i'm 17 now": the "now" is not about the harm.
   if (s.has('past')) return false;
-  return s.has('urgent') && has(s, 'hit', 'confine', 'sexual', 'touch', 'traffick', 'take_away', 'harm_general');
+  // "he beat me yesterday, he's at work now": the one who hurt the child is away, the "now" is not danger.
+  return s.has('urgent') && !s.has('away') && has(s, 'hit', 'confine', 'sexual', 'touch', 'traffick', 'take_away', 'harm_general');
 }
 
 export function riskOf(s: SignalSet, category: Category | null, emergency: boolean): Risk {
@@ -116,6 +130,7 @@ export function intentOf(s: SignalSet, category: Category | null, emergency: boo
   if (category !== null) return 'report_concern';
   // "i'm safe now, the police took him", "counselling ke baad sab theek hai": telling, not asking for a service.
   const settled = has(s, 'safe', 'resolved') && !s.has('ask');
+  if (s.has('menu') && !s.has('topic')) return 'help';
   if (s.has('counsellor') && !settled) return 'talk_to_counsellor';
   if (has(s, 'service') && !settled) return 'find_services';
   // "help with my essay on child trafficking" is homework, not the menu.

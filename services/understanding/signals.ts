@@ -32,6 +32,20 @@ export const SIGNALS = [
   'today',
   // "seniors in the hostel": older students; hitting by them is ragging (bullying), not a teacher's punishment
   'senior',
+  // "mum hasn't come back", "মা-দেউতা": a parent (a parent away is neglect, not a missing child; a parent's beating is not the school's)
+  'parent',
+  // "he's at work now", "pitai ghorot nai": the one who hurt the child is away, so a "now" does not make an emergency
+  'away',
+  // ganja, glue to sniff, নিচা, গাঁজা: drugs given or sold to children (a concern, not trafficking)
+  'drugs',
+  // "shows us dirty videos on his phone", "beya photo dekhai": sexual material shown in person is sexual abuse
+  'show',
+  // school, স্কুল, स्कूल: "is a school allowed to cane a child" asked by a teacher is corporal punishment
+  'school',
+  // derived, not in lexicons: a hitting word within a few words of a school word, same clause ("may a school cane a child")
+  'school_hit',
+  // "menu", মেনু, मेनू: the menu is help even when asked with "where" ("menu tu kot pam")
+  'menu',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
@@ -81,6 +95,8 @@ export function presentSignals(hits: Hit[]): Set<Signal> {
   const idioms = hits.filter((h) => h.signal === 'idiom');
   const manys = hits.filter((h) => h.signal === 'many');
   const swallows = hits.filter((h) => h.signal === 'swallow');
+  const hasChild = hits.some((h) => h.signal === 'child');
+  const schools = hits.filter((h) => h.signal === 'school');
   const present = new Set<Signal>();
   if (roles.length > 0) present.add('teacher_role');
   for (const hit of hits) {
@@ -94,6 +110,9 @@ export function presentSignals(hits: Hit[]): Set<Signal> {
     if (hit.signal === 'school_actor' && roles.some((r) => r.start <= hit.start && hit.end <= r.end)) continue;
     // A plain hit near a ball or a game is sport ("beat me at chess"); the progressive stays a harm.
     if (hit.signal === 'hit' && games.some((g) => within(g, hit, GAME_REACH))) continue;
+    // "কালকের খেলায় আমরা ওদের হারিয়েছি" (we beat them), "we lost the match": a lost game, unless a child is named.
+    if (hit.signal === 'missing' && !hasChild && games.some((g) => within(g, hit, GAME_REACH))) continue;
+    if ((hit.signal === 'hit' || hit.signal === 'hit_now') && schools.some((w) => within(w, hit, GAME_REACH))) present.add('school_hit');
     if ((hit.signal === 'hit' || hit.signal === 'hit_now') && reflexives.some((r) => within(r, hit, REFLEXIVE_REACH))) {
       present.add('self_harm');
     }
@@ -101,7 +120,8 @@ export function presentSignals(hits: Hit[]): Set<Signal> {
       hit.signal === 'pills' &&
       manys.some(
         (m) =>
-          m.clause === hit.clause && m.end < hit.start && hit.start - m.end <= MANY_PILLS_REACH &&
+          // "all my pills", or after them: "টোপনিৰ দৰব সকলোবোৰ খাই দিম", "गोलियां सारी खा लीं"
+          m.clause === hit.clause && (m.end < hit.start ? hit.start - m.end : m.start - hit.end) <= MANY_PILLS_REACH && (m.end < hit.start || m.start > hit.end) &&
           swallows.some((w) => within(w, hit, SWALLOW_REACH) || within(w, m, SWALLOW_REACH)),
       )
     ) {
