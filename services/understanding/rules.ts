@@ -108,6 +108,9 @@ export function isEmergency(s: SignalSet, category: Category | null): boolean {
   if (s.has('hit_now')) return true;
   // Locked in and not fed: under way now.
   if (s.has('confine') && s.has('neglect')) return true;
+  // Children being taken away now ("is dragging them", "জোৰকৈ গাড়ীত উঠাই আছে"): by force, crying, or with no bait named.
+  // Taken now with a job as bait and no force or crying ("ले जा रही है, नौकरी दिलाएगी") stays a report, below.
+  if (category === 'trafficking' && s.has('taking_now') && !s.has('past') && (has(s, 'forced', 'fear') || !has(s, 'lure', 'lure_place'))) return true;
   // Taken away with a job or a city as bait, and no force: a report (the child is gone, not being seized now).
   if (category === 'trafficking' && has(s, 'lure', 'lure_place') && !s.has('forced')) return false;
   // "he touched me when i was 10 ... i'm 17 now": the "now" is not about the harm.

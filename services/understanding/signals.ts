@@ -46,6 +46,8 @@ export const SIGNALS = [
   'school_hit',
   // "menu", মেনু, मेनू: the menu is help even when asked with "where" ("menu tu kot pam")
   'menu',
+  // "is forcing them onto a train", "गाड़ी में बैठा रहा", "জোৰকৈ গাড়ীত উঠাই আছে": children being taken away as we speak
+  'taking_now',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
