@@ -91,6 +91,10 @@ function romanised(tokens: Token[], markers: MarkerSets): LanguageGuess {
   const scores = new Map<Language, number>(ROMAN_ORDER.map((l) => [l, markerScore(tokens, markers.get(l))]));
   // Romanised Hindi and Assamese borrow English words freely; English rarely borrows theirs, so a tie goes to them.
   scores.set('en', (scores.get('en') ?? 0) * ENGLISH_WEIGHT);
+  // "ki ki" (what all) is Assamese and Bengali; Hindi says "kya kya", its "ki" (of, that) is never doubled.
+  for (let i = 1; i < tokens.length; i++) {
+    if (tokens[i].text === 'ki' && tokens[i - 1].text === 'ki') scores.set('hi', Math.max(0, (scores.get('hi') ?? 0) - 2));
+  }
   for (const t of tokens) {
     if (ENDING_LOOKALIKES.has(t.text)) continue;
     if (ROMAN_ASSAMESE_ENDINGS.test(t.text)) scores.set('as', (scores.get('as') ?? 0) + 0.5);

@@ -43,6 +43,8 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
     (has(s, 'intrude', 'bed', 'coerce') && (has(s, 'secret', 'bad_manner') || (s.has('night') && has(s, 'bed', 'fear', 'harm_general')))) ||
     // "takes her to his room and she cries", "comes into my room, i am scared"
     (s.has('intrude') && s.has('fear')) ||
+    // "her uncle takes her to his room", "chocolate dekar andar le jaata hai": a parent's own room is left out
+    (s.has('lure_room') && !s.has('parent')) ||
     // "i was abused by my tutor ... i never told anyone": abuse kept secret
     (s.has('harm_general') && s.has('secret') && !has(s, 'hit', 'hit_now', 'confine'));
   // "shows us dirty videos on his phone": sexual material shown to a child in person is sexual abuse, not online abuse.

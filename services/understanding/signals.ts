@@ -48,6 +48,8 @@ export const SIGNALS = [
   'menu',
   // "is forcing them onto a train", "गाड़ी में बैठा रहा", "জোৰকৈ গাড়ীত উঠাই আছে": children being taken away as we speak
   'taking_now',
+  // "takes her to his room", "andar le jaata hai", "নিজৰ কোঠালৈ লৈ যায়": a child taken into a man's room (not a parent's)
+  'lure_room',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
@@ -81,7 +83,7 @@ const WANT_REACH = 3;
 /** "gandi film", "dirty movie", "বেয়া ভিডিঅ'": a topic word this near a sexual word is the abuse itself, not a topic. */
 const TOPIC_SEXUAL_REACH = 1;
 /** "all my mom's pills": words from a quantity to the pills; and from the pills to a swallowing word either side. */
-const MANY_PILLS_REACH = 3;
+const MANY_PILLS_REACH = 4;
 const SWALLOW_REACH = 4;
 
 export function presentSignals(hits: Hit[]): Set<Signal> {
