@@ -20,8 +20,11 @@ const SETS = [
   // failure classes: now regression checks
   join(root, 'test', 'fixtures', 'understanding-sixth.jsonl'),
   join(root, 'test', 'fixtures', 'understanding-eighth.jsonl'),
+  // blind once too: scored 88.4 % recall / 90.8 % precision before fitting, then used to find failure classes; now a regression set
+  join(root, 'test', 'fixtures', 'understanding-ninth.jsonl'),
   // one or more messages per failure class found on the sixth set (rescue cries, overdose, night intrusion, colloquial
-  // Bengali, resolved harms, idioms), written after the fix: a regression check, not a blind measure
+  // Bengali, resolved harms, idioms) and on the eighth and ninth (overdose, cutting, poison, material shown in person,
+  // parents away, drugs, sport, the menu), written after the fix: a regression check, not a blind measure
   join(root, 'test', 'fixtures', 'understanding-classes.jsonl'),
 ].filter((file) => existsSync(file));
 
