@@ -64,7 +64,8 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
   // ... but "has not come back, his phone is off" is (a person comes back, a phone does not).
   // "mum hasn't come back for 3 days, there's no food": a parent away is neglect of the child, not a missing child.
   const parentAway = s.has('parent') && s.has('neglect');
-  if (s.has('missing') && !(s.has('object') && !has(s, 'child', 'comeback')) && !parentAway) return 'missing_child';
+  const animalOnly = s.has('animal') && !s.has('child');
+  if (s.has('missing') && !(s.has('object') && !has(s, 'child', 'comeback')) && !parentAway && !animalOnly) return 'missing_child';
   if (childMarriage) return 'child_marriage';
   const hit = has(s, 'hit', 'hit_now');
   if (hit && s.has('senior')) return 'bullying';

@@ -50,6 +50,8 @@ export const SIGNALS = [
   'taking_now',
   // "takes her to his room", "andar le jaata hai", "নিজৰ কোঠালৈ লৈ যায়": a child taken into a man's room (not a parent's)
   'lure_room',
+  // "our cat hasn't come back", "কুকুৰটো হেৰাল": an animal, not a child, is missing (unless a child is named too)
+  'animal',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
