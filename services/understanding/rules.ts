@@ -74,12 +74,14 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
   if (hit && s.has('teacher_role') && s.has('school_hit') && !s.has('parent')) return 'corporal_punishment';
   if (s.has('bully')) return 'bullying';
   if (hit || s.has('confine')) return 'physical_abuse';
-  if (s.has('labour') || (s.has('work') && (s.has('workplace') || s.has('child') || ages.minor))) return 'child_labour';
+  // "maa chai bagan me kaam pe jaati hai": a parent's own work at a workplace is no child labour.
+  const parentWorks = s.has('parent') && !s.has('child') && !ages.minor;
+  if (s.has('labour') || (s.has('work') && ((s.has('workplace') && !parentWorks) || s.has('child') || ages.minor))) return 'child_labour';
   // "a 12-year-old at the brick kiln / tea garden all day": a child of a stated age at a workplace.
   if (s.has('workplace') && s.has('child') && ages.minor) return 'child_labour';
   if (s.has('neglect')) return 'neglect';
   // "older boys give the small kids glue to sniff", "bachon ko ganja pilate": drugs given to children.
-  if (s.has('drugs') && (s.has('child') || ages.minor)) return 'other';
+  if (s.has('drugs') && (s.has('child') || ages.minor) && !s.has('service')) return 'other';
   if (has(s, 'harm_general', 'danger') && !s.has('safe')) return 'other';
   return null;
 }
@@ -88,7 +90,8 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
 function isTrafficking(s: SignalSet): boolean {
   // "sells drugs to children": selling drugs is not selling a child.
   if (s.has('traffick') && !s.has('drugs')) return true;
-  const lured = has(s, 'lure', 'lure_place');
+  // "papa mujhe delhi le ja rahe hain": a parent taking a child to a city is no bait; a job still is.
+  const lured = s.has('lure') || (s.has('lure_place') && !s.has('parent'));
   if (s.has('take_away') && (lured || s.has('forced'))) return true;
   return s.has('lure') && s.has('lure_place') && has(s, 'missing', 'child');
 }
