@@ -99,7 +99,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }));
   const cloudAdapter = configureAdapter(new CloudAdapter(auth), adapterDeps);
 
-  const server = createHttpServer(logger);
+  const server = createHttpServer();
   let inFlight = 0;
   let stopping = false;
   const tracked = <T>(work: () => Promise<T>): Promise<T> => {

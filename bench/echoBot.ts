@@ -12,7 +12,7 @@ export async function startEchoBot(logger: Logger): Promise<{ url: string; serve
     await next();
   });
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const server = createHttpServer(logger);
+  const server = createHttpServer();
   server.post('/api/messages', route(logger, messagesHandler(adapter, (context) => bot.run(context))));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };

@@ -68,7 +68,7 @@ async function converse(url: string, timings: number[]): Promise<void> {
 /** The web chat on a restify server of its own, in front of `bot`. */
 async function startChat(bot: Bot, redis: Redis | undefined, keyPrefix: string): Promise<{ wsUrl: string; close: () => Promise<void> }> {
   const logger = createLogger({ level: 'silent' });
-  const server = createHttpServer(logger);
+  const server = createHttpServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const webchat = registerWebChat(server, {

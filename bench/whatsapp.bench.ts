@@ -44,7 +44,7 @@ export async function run(): Promise<BenchResult[]> {
     REDIS_KEY_PREFIX: prefix,
   };
   // The instance that takes the webhooks: it stores and acknowledges; an answerer runs the bot.
-  const server = createHttpServer(logger);
+  const server = createHttpServer();
   const receiver = registerWhatsApp(server, { config, redis, bot: { run: async () => undefined }, i18n: createI18n(), logger, metrics: createMetrics() });
   if (!receiver) throw new Error('the WhatsApp bridge did not start');
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

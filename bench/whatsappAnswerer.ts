@@ -66,7 +66,7 @@ function classifyingBot(): ActivityHandler {
 function startBridge(redisUrl: string, config: WhatsAppBenchConfig, bot: ActivityHandler): WhatsAppBridge {
   const logger = createLogger({ level: 'silent' });
   const redis = createRedis(redisUrl, 'bench-wa', logger);
-  const bridge = registerWhatsApp(createHttpServer(logger), { config, redis, bot, i18n: createI18n(), logger, metrics: createMetrics() });
+  const bridge = registerWhatsApp(createHttpServer(), { config, redis, bot, i18n: createI18n(), logger, metrics: createMetrics() });
   if (!bridge) throw new Error('the WhatsApp bridge did not start');
   const stop = bridge.stop.bind(bridge);
   return { ...bridge, stop: async () => { await stop(); redis.disconnect(); } };

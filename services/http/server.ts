@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import { BadRequest } from './body';
 
-const REQUEST_LOG = Symbol('sishu.requestLog');
+const REQUEST_ID = Symbol('sishu.requestId');
+type WithRequestId = Request & { [REQUEST_ID]?: string };
 
 export type Handler = (req: Request, res: Response) => Promise<void>;
 
@@ -49,19 +50,22 @@ export function sendJson(res: Response, status: number, body: unknown): void {
 
 /**
  * The restify server: no body parser (each route reads its own body with a size limit, so a
- * bridge can check a signature over the raw bytes), a request id on every log line.
+ * bridge can check a signature over the raw bytes), a request id on every request, and so on
+ * every line logged about it (requestLogger).
  */
-export function createHttpServer(logger: Logger): Server {
+export function createHttpServer(): Server {
   const server = restify.createServer({ name: 'sishu-mitra', handleUncaughtExceptions: false });
   server.pre((req, res, next) => {
     const id = String(req.headers['x-request-id'] ?? '').slice(0, 64) || randomUUID();
-    (req as Request & { [REQUEST_LOG]?: Logger })[REQUEST_LOG] = logger.child({ reqId: id });
+    (req as WithRequestId)[REQUEST_ID] = id;
     res.setHeader('x-request-id', id);
     return next();
   });
   return server;
 }
 
-export function requestLogger(req: Request, fallback: Logger): Logger {
-  return (req as Request & { [REQUEST_LOG]?: Logger })[REQUEST_LOG] ?? fallback;
+/** A logger whose lines carry the request's id; made only when a line is written (most requests write none). */
+export function requestLogger(req: Request, logger: Logger): Logger {
+  const id = (req as WithRequestId)[REQUEST_ID];
+  return id === undefined ? logger : logger.child({ reqId: id });
 }

@@ -1,3 +1,8 @@
+import type { AddressInfo } from 'node:net';
+import { BadRequest } from '../../services/http/body';
+import { createHttpServer, route } from '../../services/http/server';
+import { createLogger } from '../../services/logger';
+import { LogCapture } from '../support/botHarness';
 import { activity, postJson, startApp, type ExpectedReplies, type RunningApp } from '../support/http';
 import { OwnRedisServer } from '../support/redisServer';
 
@@ -106,5 +111,41 @@ describe('HTTP on Redis', () => {
       status = (await fetch(`${s.url}/readyz`)).status;
     }
     expect(status).toBe(200);
+  });
+});
+
+describe('a route that fails', () => {
+  const logs = new LogCapture();
+  const logger = createLogger({ level: 'info', destination: logs });
+  const server = createHttpServer();
+  server.get('/broken', route(logger, async () => {
+    throw new Error('a fault of ours');
+  }));
+  server.get('/refused', route(logger, async () => {
+    throw new BadRequest(422, 'not like that');
+  }));
+  let url: string;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("answers 500 without details and logs the fault under the request's id", async () => {
+    const res = await fetch(`${url}/broken`, { headers: { 'x-request-id': 'req-broken-1' } });
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-request-id')).toBe('req-broken-1');
+    expect(await res.text()).not.toContain('a fault of ours');
+    const line = logs.lines.map((l) => JSON.parse(l) as { reqId?: string; msg: string; err?: { message: string } }).find((l) => l.reqId === 'req-broken-1');
+    expect(line).toMatchObject({ msg: 'route failed', err: { message: 'a fault of ours' } });
+  });
+
+  it('answers bad input with its 4xx and a reason, logging nothing', async () => {
+    const before = logs.lines.length;
+    const res = await fetch(`${url}/refused`);
+    expect(res.status).toBe(422);
+    expect(await res.text()).toBe('not like that');
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(logs.lines.length).toBe(before);
   });
 });

@@ -53,7 +53,7 @@ describe('IVR callback requests join the handoff queue as encrypted cases (real 
       logger,
     });
     cases = new RedisCaseStore(redis.redis, redis.prefix, { cipher: new FieldCipher(randomBytes(32).toString('base64')), retentionMs: timings.retentionMs });
-    server = createHttpServer(logger);
+    server = createHttpServer();
     registerIvr(server, {
       config: { TWILIO_AUTH_TOKEN: TOKEN, IVR_TRANSFER_NUMBER: undefined, REDIS_KEY_PREFIX: redis.prefix, publicBaseUrl: PUBLIC },
       redis: redis.redis,

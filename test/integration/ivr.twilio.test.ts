@@ -104,7 +104,7 @@ interface BridgeOptions {
 async function startBridge(redis: TestRedis | undefined, opts: BridgeOptions = {}): Promise<Bridge> {
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
-  const server = createHttpServer(logger);
+  const server = createHttpServer();
   const desk = new RecordingDesk();
   registerIvr(server, {
     config: {
@@ -634,7 +634,7 @@ describe('IVR bridge switched off', () => {
   it('registers nothing while TWILIO_AUTH_TOKEN is unset', async () => {
     const logs: string[] = [];
     const logger = createLogger({ destination: { write: (line: string) => void logs.push(line) } });
-    const server = createHttpServer(logger);
+    const server = createHttpServer();
     const adapter = registerIvr(server, {
       config: { TWILIO_AUTH_TOKEN: undefined, IVR_TRANSFER_NUMBER: undefined, REDIS_KEY_PREFIX: 'x:', publicBaseUrl: PUBLIC },
       bot: tinyBot,

@@ -111,7 +111,7 @@ export async function startConsoleRig(
   const caseDeps = { cipher: new FieldCipher(randomBytes(32).toString('base64')), retentionMs: timings.retentionMs, now: opts.clock };
   // As the composition root wires it: every new or changed case is announced to the consoles.
   const cases: CaseStore = announcingCaseStore(redis ? new RedisCaseStore(redis, prefix, caseDeps) : new MemoryCaseStore(caseDeps), (ref) => handoff.signal({ type: 'case', ref }));
-  const server = createHttpServer(logger);
+  const server = createHttpServer();
   const counsellorConsole = registerConsole(server, {
     handoff, redis, keyPrefix: prefix, sessionSecret: 'test-secret-test-secret-test-secret!', retentionMs: timings.retentionMs,
     secureCookies: false, logger, clock: opts.clock, loginLimits: opts.loginLimits, sessionTimings: opts.sessionTimings,

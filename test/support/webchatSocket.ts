@@ -66,7 +66,7 @@ export interface StartOptions {
 /** The web chat alone on a restify server: listens first, so the page's own origin is allowed. */
 export async function startWebChat(opts: StartOptions = {}): Promise<WebChatServer> {
   const logger = createLogger({ level: 'silent' });
-  const server = createHttpServer(logger);
+  const server = createHttpServer();
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', () => resolve()));
   const port = (server.address() as { port: number }).port;
   const baseUrl = `http://127.0.0.1:${port}`;

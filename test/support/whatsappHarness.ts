@@ -64,7 +64,7 @@ export interface BridgeOptions {
 export async function startBridge(graph: GraphApiServer, redis: Redis | undefined, prefix: string, extra: BridgeOptions = {}): Promise<Harness> {
   const logs = new LogCapture();
   const logger = createLogger({ level: 'debug', destination: logs });
-  const server: Server = createHttpServer(logger);
+  const server: Server = createHttpServer();
   const bot = new TinyBot();
   const registry = new Registry();
   const bridge = registerWhatsApp(server, {
