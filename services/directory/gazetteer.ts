@@ -34,6 +34,8 @@ const MAX_NAME_WORDS = 4;
 
 export class Gazetteer {
   private readonly byKey = new Map<string, NameEntry>();
+  /** byKey's entries as an array: every typed name is compared with each, and indexing makes no garbage. */
+  private readonly entries: NameEntry[] = [];
   private readonly byDistrictId = new Map<string, District>();
 
   constructor(readonly districts: readonly District[], variants: Readonly<Record<string, readonly string[]>>) {
@@ -69,8 +71,9 @@ export class Gazetteer {
         const typedTolerance = toleranceFor(key);
         if (typedTolerance === 0) continue;
         const typed = Array.from(key);
-        const typedCounts = countsOf(typed);
-        for (const entry of this.byKey.values()) {
+        const typedCounts = letterCountsOf(typed);
+        for (let e = 0; e < this.entries.length; e++) {
+          const entry = this.entries[e];
           const tolerance = Math.min(entry.tolerance, typedTolerance);
           if (tolerance === 0 || Math.abs(entry.length - typed.length) > tolerance) continue;
           // The same lower bound as in closest(): most names end here, before the edit distance.
@@ -98,8 +101,9 @@ export class Gazetteer {
     for (const entry of this.byKey.values()) if (!score.has(entry.district)) score.set(entry.district, 1);
     for (const key of grams) {
       const typed = Array.from(key);
-      const typedCounts = countsOf(typed);
-      for (const entry of this.byKey.values()) {
+      const typedCounts = letterCountsOf(typed);
+      for (let e = 0; e < this.entries.length; e++) {
+        const entry = this.entries[e];
         const longest = Math.max(typed.length, entry.length);
         // Only names at most half different are offered, so the distance is needed only up to there:
         // past it the edit distance gives up early, and the name cannot be offered either way.
@@ -128,7 +132,9 @@ export class Gazetteer {
     }
     if (!existing) {
       const chars = Array.from(key);
-      this.byKey.set(key, { key, name, district, tolerance: toleranceFor(key), length: chars.length, chars, counts: countsOf(chars) });
+      const entry: NameEntry = { key, name, district, tolerance: toleranceFor(key), length: chars.length, chars, counts: countsOf(chars) };
+      this.byKey.set(key, entry);
+      this.entries.push(entry);
     }
   }
 }
@@ -139,10 +145,19 @@ function countsOf(chars: readonly string[]): Map<string, number> {
   return counts;
 }
 
+/** A typed name's letters and their counts, as pairs: walked against every name, so walked by index. */
+type LetterCounts = readonly (readonly [string, number])[];
+
+function letterCountsOf(chars: readonly string[]): LetterCounts {
+  return [...countsOf(chars)];
+}
+
 /** How many letters (with repeats) two names have in common, in any order. */
-function sharedLetters(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+function sharedLetters(typed: LetterCounts, name: ReadonlyMap<string, number>): number {
+  // Indexed, not for-of over a Map: this runs for every name and every run of typed words, and
+  // the Map iterator's [letter, count] arrays were most of a find-help turn's garbage.
   let shared = 0;
-  for (const [ch, n] of a) shared += Math.min(n, b.get(ch) ?? 0);
+  for (let i = 0; i < typed.length; i++) shared += Math.min(typed[i][1], name.get(typed[i][0]) ?? 0);
   return shared;
 }
 
