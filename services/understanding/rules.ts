@@ -68,14 +68,17 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
   if (s.has('missing') && !(s.has('object') && !has(s, 'child', 'comeback')) && !parentAway && !animalOnly) return 'missing_child';
   if (childMarriage) return 'child_marriage';
   const hit = has(s, 'hit', 'hit_now');
+  // "maa chai bagan me kaam pe jaati hai": a parent's own work at a workplace is no child labour.
+  const parentWorks = s.has('parent') && !s.has('child') && !ages.minor;
   if (hit && s.has('senior')) return 'bullying';
   if (hit && s.has('school_actor')) return 'corporal_punishment';
+  // "boys washing dishes at the dhaba till midnight, the owner hits them": a working child beaten at work is child labour
+  // (a beating told in the progressive stays physical abuse, an emergency).
+  if (hit && !s.has('hit_now') && (s.has('labour') || (s.has('work') && s.has('workplace') && !parentWorks)) && !s.has('parent')) return 'child_labour';
   // "I'm a principal, may a school cane a child?": a teacher asking about hitting at school (not at home).
   if (hit && s.has('teacher_role') && s.has('school_hit') && !s.has('parent')) return 'corporal_punishment';
   if (s.has('bully')) return 'bullying';
   if (hit || s.has('confine')) return 'physical_abuse';
-  // "maa chai bagan me kaam pe jaati hai": a parent's own work at a workplace is no child labour.
-  const parentWorks = s.has('parent') && !s.has('child') && !ages.minor;
   if (s.has('labour') || (s.has('work') && ((s.has('workplace') && !parentWorks) || s.has('child') || ages.minor))) return 'child_labour';
   // "a 12-year-old at the brick kiln / tea garden all day": a child of a stated age at a workplace.
   if (s.has('workplace') && s.has('child') && ages.minor) return 'child_labour';
@@ -90,6 +93,9 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
 function isTrafficking(s: SignalSet): boolean {
   // "sells drugs to children": selling drugs is not selling a child.
   if (s.has('traffick') && !s.has('drugs')) return true;
+  // "a woman is putting five small girls on the bus, they are scared", "they don't seem to know him": children being
+  // taken away as it is told, frightened, forced or by a stranger, and no parent named.
+  if (s.has('taking_now') && s.has('child') && has(s, 'fear', 'forced', 'lure') && !s.has('parent')) return true;
   // "papa mujhe delhi le ja rahe hain": a parent taking a child to a city is no bait; a job still is.
   const lured = s.has('lure') || (s.has('lure_place') && !s.has('parent'));
   if (s.has('take_away') && (lured || s.has('forced'))) return true;
@@ -122,6 +128,8 @@ export function isEmergency(s: SignalSet, category: Category | null): boolean {
   // "he touched me when i was 10 ... i'm 17 now": the "now" is not about the harm.
   if (s.has('past')) return false;
   // "he beat me yesterday, he's at work now": the one who hurt the child is away, the "now" is not danger.
+  // "boys wash dishes till late at night, the owner hits them": a working child's beating is told as a habit, not as danger now.
+  if (category === 'child_labour') return false;
   return s.has('urgent') && !s.has('away') && has(s, 'hit', 'confine', 'sexual', 'touch', 'traffick', 'take_away', 'harm_general');
 }
 
@@ -134,6 +142,9 @@ export function riskOf(s: SignalSet, category: Category | null, emergency: boole
 }
 
 export function intentOf(s: SignalSet, category: Category | null, emergency: boolean): Intent {
+  // "my student just messaged me that she has taken rat poison, I'm a teacher": a harm happening now is an emergency
+  // even when a teacher asks; a student's words of dying, a beating told by a teacher, stay guidance.
+  if (emergency && s.has('teacher_role') && (has(s, 'hit_now', 'taking_now', 'rescue') || (category === 'self_harm' && s.has('swallow')))) return 'emergency';
   if (s.has('teacher_role') && (category !== null || s.has('ask'))) return 'teacher_guidance';
   if (emergency) return 'emergency';
   if (category !== null) return 'report_concern';

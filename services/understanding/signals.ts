@@ -95,7 +95,10 @@ export function presentSignals(hits: Hit[]): Set<Signal> {
   const roles = [...hits.filter((h) => h.signal === 'teacher_role'), ...selfRoles(hits)];
   const games = hits.filter((h) => h.signal === 'game');
   const reflexives = hits.filter((h) => h.signal === 'reflexive');
-  const negated = (h: Hit): boolean => NEGATABLE.has(h.signal) && negations.some((n) => negates(n, h));
+  const negatedItself = (h: Hit): boolean => NEGATABLE.has(h.signal) && negations.some((n) => negates(n, h));
+  // "mar-pit nokore", "মাৰপিট নকৰাকৈ": a word inside a negated phrase is negated with it ("mar" inside "mar pit").
+  const negated = (h: Hit): boolean =>
+    negatedItself(h) || (NEGATABLE.has(h.signal) && hits.some((o) => o !== h && o.signal === h.signal && o.start <= h.start && h.end <= o.end && negatedItself(o)));
   const wants = hits.filter((h) => h.signal === 'want' && !negated(h));
   const sexualWords = hits.filter((h) => h.signal === 'sexual' || h.signal === 'bad_manner');
   const idioms = hits.filter((h) => h.signal === 'idiom');
