@@ -22,9 +22,12 @@ const SETS = [
   join(root, 'test', 'fixtures', 'understanding-eighth.jsonl'),
   // blind once too: scored 88.4 % recall / 90.8 % precision before fitting, then used to find failure classes; now a regression set
   join(root, 'test', 'fixtures', 'understanding-ninth.jsonl'),
+  // a blind measure once, 87.4 % recall / 91.5 % precision before any fitting, now a regression set
+  join(root, 'test', 'fixtures', 'understanding-tenth.jsonl'),
   // one or more messages per failure class found on the sixth set (rescue cries, overdose, night intrusion, colloquial
   // Bengali, resolved harms, idioms) and on the eighth and ninth (overdose, cutting, poison, material shown in person,
-  // parents away, drugs, sport, the menu), written after the fix: a regression check, not a blind measure
+  // parents away, drugs, sport, the menu) and the tenth (last goodbyes, children put on a train now, abuse told years
+  // later, law questions, negated beatings, school rules), written after the fix: a regression check, not a blind measure
   join(root, 'test', 'fixtures', 'understanding-classes.jsonl'),
 ].filter((file) => existsSync(file));
 
