@@ -3,7 +3,8 @@
 import { performance } from 'node:perf_hooks';
 import { loadGazetteer } from '../services/directory/gazetteer';
 import { ServiceFilter, ServiceIndex } from '../services/directory/serviceIndex';
-import { randomPointInAssam, seededRandom, syntheticServices } from './syntheticServices';
+import { seededRandom } from '../services/seededRandom';
+import { randomPointInAssam, syntheticServices } from './syntheticServices';
 import type { BenchResult } from './types';
 import { percentileOfSorted as percentile } from './percentile';
 

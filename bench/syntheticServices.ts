@@ -1,18 +1,7 @@
 // A reproducible list of made-up services spread over Assam, for the nearest-search benchmark and
 // the tests that compare the grid index with a brute-force scan.
 import { ASSAM_BOUNDS, SERVICE_KINDS, ServiceEntry } from '../services/directory/schema';
-
-/** Mulberry32: a tiny seeded generator, so every run sees the same services and queries. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../services/seededRandom';
 
 export function randomPointInAssam(random: () => number): { lat: number; lon: number } {
   return {

@@ -1,4 +1,5 @@
-import { randomPointInAssam, seededRandom, syntheticServices } from '../../bench/syntheticServices';
+import { seededRandom } from '../../services/seededRandom';
+import { randomPointInAssam, syntheticServices } from '../../bench/syntheticServices';
 import { MemoryIndexSource, ServiceDirectory } from '../../services/directory/directory';
 import { loadDistricts } from '../../services/directory/districts';
 import { loadGazetteer } from '../../services/directory/gazetteer';
