@@ -93,7 +93,8 @@ export function presentSignals(hits: Hit[]): Set<Signal> {
   const ends = hits.filter((h) => h.signal === 'negation' || h.signal === 'end');
   // The teacher's own "I am a teacher" must not make a beating at home read as corporal punishment.
   const roles = [...hits.filter((h) => h.signal === 'teacher_role'), ...selfRoles(hits)];
-  const games = hits.filter((h) => h.signal === 'game');
+  // "maths teacher" folds like "match": a game word inside a teacher's title is no game.
+  const games = hits.filter((h) => h.signal === 'game' && !hits.some((o) => (o.signal === 'school_actor' || o.signal === 'role') && o.start <= h.start && h.end <= o.end));
   const reflexives = hits.filter((h) => h.signal === 'reflexive');
   const negatedItself = (h: Hit): boolean => NEGATABLE.has(h.signal) && negations.some((n) => negates(n, h));
   // "mar-pit nokore", "মাৰপিট নকৰাকৈ": a word inside a negated phrase is negated with it ("mar" inside "mar pit").
