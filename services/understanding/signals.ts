@@ -74,6 +74,8 @@ export function isSignal(name: string): name is Signal {
 const LIFE_REACH = 4;
 /** "I am a (class) teacher", "মই এজন শিক্ষক", "আমি স্কুলের শিক্ষক": words from the pronoun to the role noun. */
 const SELF_ROLE_REACH = 3;
+/** "মই এখন হাইস্কুলৰ বিজ্ঞানৰ শিক্ষয়িত্ৰী,": farther, when a school is named between and the role ends the clause. */
+const SELF_ROLE_FAR = 6;
 /** "teacher hu", "school teacher hoon": words from the role noun to the copula. */
 const ROLE_COPULA_REACH = 2;
 /** "hits the ball", "beat me at chess", "गेंद को ज़ोर से मारा": a game word this near makes a plain hit no harm. */
@@ -150,7 +152,16 @@ function selfRoles(hits: Hit[]): Hit[] {
   const spans: Hit[] = [];
   for (const role of hits) {
     if (role.signal !== 'role') continue;
-    const self = hits.find((h) => h.signal === 'self' && h.clause === role.clause && h.end < role.start && role.start - h.end <= SELF_ROLE_REACH);
+    const self =
+      hits.find((h) => h.signal === 'self' && h.clause === role.clause && h.end < role.start && role.start - h.end <= SELF_ROLE_REACH) ??
+      // "মই চাহ বাগিচাৰ এখন স্কুলৰ শিক্ষক, ...", "moi primary school r headmaster, ...": the school named between, and the
+      // role closing its clause ("moi aji school r teacher k kolu je ..." goes on, so it is someone else's teacher).
+      hits.find(
+        (h) =>
+          h.signal === 'self' && h.clause === role.clause && h.end < role.start && role.start - h.end <= SELF_ROLE_FAR &&
+          hits.some((w) => w.signal === 'school' && w.start > h.end && w.end < role.start) &&
+          !hits.some((o) => o.clause === role.clause && o.start > role.end),
+      );
     const copula = hits.find((h) => h.signal === 'copula' && h.clause === role.clause && h.start > role.end && h.start - role.end <= ROLE_COPULA_REACH);
     if (self || copula) spans.push({ signal: 'teacher_role', start: self ? self.start : role.start, end: copula ? copula.end : role.end, clause: role.clause });
   }
