@@ -79,12 +79,16 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
   if (hit && s.has('teacher_role') && s.has('school_hit') && !s.has('parent')) return 'corporal_punishment';
   if (s.has('bully')) return 'bullying';
   if (hit || s.has('confine')) return 'physical_abuse';
-  if (s.has('labour') || (s.has('work') && ((s.has('workplace') && !parentWorks) || s.has('child') || ages.minor))) return 'child_labour';
+  // "parents have gone out to work, the little ones are alone with no food": the parents' work, the children's neglect.
+  const parentsAtWork = s.has('parent') && s.has('neglect');
+  if (s.has('labour') || (s.has('work') && !parentsAtWork && ((s.has('workplace') && !parentWorks) || s.has('child') || ages.minor))) return 'child_labour';
   // "a 12-year-old at the brick kiln / tea garden all day": a child of a stated age at a workplace.
   if (s.has('workplace') && s.has('child') && ages.minor) return 'child_labour';
   if (s.has('neglect')) return 'neglect';
   // "older boys give the small kids glue to sniff", "bachon ko ganja pilate": drugs given to children.
   if (s.has('drugs') && (s.has('child') || ages.minor) && !s.has('service')) return 'other';
+  // "my stepfather is banging on my door shouting he will kill me", "stepdad has a knife": danger at home from the household.
+  if (s.has('danger') && (s.has('household') || s.has('parent')) && !has(s, 'safe', 'topic')) return 'physical_abuse';
   if (has(s, 'harm_general', 'danger') && !s.has('safe')) return 'other';
   return null;
 }
@@ -99,6 +103,8 @@ function isTrafficking(s: SignalSet): boolean {
   // "papa mujhe delhi le ja rahe hain": a parent taking a child to a city is no bait; a job still is.
   const lured = s.has('lure') || (s.has('lure_place') && !s.has('parent'));
   if (s.has('take_away') && (lured || s.has('forced'))) return true;
+  // "মা-দেউতা কামলৈ বাহিৰলৈ গৈছে, সৰু ভাই-ভনী অকলে আছে": the parents gone out to work is no lure for the children.
+  if (s.has('parent') && has(s, 'neglect', 'away') && !s.has('take_away')) return false;
   return s.has('lure') && s.has('lure_place') && has(s, 'missing', 'child');
 }
 

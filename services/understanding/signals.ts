@@ -52,6 +52,8 @@ export const SIGNALS = [
   'lure_room',
   // "our cat hasn't come back", "কুকুৰটো হেৰাল": an animal, not a child, is missing (unless a child is named too)
   'animal',
+  // "my stepfather is banging on my door", "sautela baap", "সৎ বাবা": someone of the child's household (danger from them at home is physical abuse)
+  'household',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
