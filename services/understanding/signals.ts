@@ -126,6 +126,8 @@ export function presentSignals(hits: Hit[]): Set<Signal> {
     if (hit.signal === 'hit' && games.some((g) => within(g, hit, GAME_REACH))) continue;
     // "কালকের খেলায় আমরা ওদের হারিয়েছি" (we beat them), "we lost the match": a lost game, unless a child is named.
     if (hit.signal === 'missing' && !hasChild && games.some((g) => within(g, hit, GAME_REACH))) continue;
+    // "meri beti ka phone kho gaya", "মোৰ ভাইৰ বেগ হেৰাল", "her phone got lost": the thing right before the losing word is what is lost.
+    if (hit.signal === 'missing' && hits.some((o) => o.signal === 'object' && o.clause === hit.clause && o.end < hit.start && hit.start - o.end <= 2)) continue;
     if ((hit.signal === 'hit' || hit.signal === 'hit_now') && schools.some((w) => within(w, hit, GAME_REACH))) present.add('school_hit');
     if ((hit.signal === 'hit' || hit.signal === 'hit_now') && reflexives.some((r) => within(r, hit, REFLEXIVE_REACH))) {
       present.add('self_harm');
