@@ -70,7 +70,8 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
   const hit = has(s, 'hit', 'hit_now');
   // "maa chai bagan me kaam pe jaati hai": a parent's own work at a workplace is no child labour.
   const parentWorks = s.has('parent') && !s.has('child') && !ages.minor;
-  if (hit && s.has('senior')) return 'bullying';
+  // "bor class r lora bur e mok toilet t bondho kori thoi diye": older pupils locking a child in is ragging too.
+  if ((hit || s.has('confine')) && s.has('senior')) return 'bullying';
   if (hit && s.has('school_actor')) return 'corporal_punishment';
   // "boys washing dishes at the dhaba till midnight, the owner hits them": a working child beaten at work is child labour
   // (a beating told in the progressive stays physical abuse, an emergency).
