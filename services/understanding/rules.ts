@@ -28,6 +28,10 @@ export function categoryOf(s: SignalSet, ages: Ages): Category | null {
   // A child of a stated age in a question about the law ("she is 15, what is the legal age?") is a case, not a topic.
   const minorCase = category === 'child_marriage' && ages.minor;
   if (category !== null && s.has('topic') && TOPICAL.has(category) && !has(s, 'hit_now', 'threat') && !minorCase) return null;
+  // "what is the legal age of marriage?", "বাল্যবিবাহ নিষেধ আইনত শাস্তি কিমান?": a question about the marriage law, with no child
+  // of a stated age, no force and no wedding of one's own, is no case. Other harms asked about under the law stay cases
+  // ("he touched me, is that illegal?").
+  if (category === 'child_marriage' && s.has('law') && !ages.minor && !has(s, 'forced', 'own_marriage', 'today')) return null;
   // "he used to beat me, he doesn't any more", "he went missing but he's home now": a harm that has stopped.
   if (category !== null && s.has('resolved') && RESOLVABLE.has(category) && !has(s, 'hit_now', 'danger')) return null;
   return category;

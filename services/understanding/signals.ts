@@ -54,6 +54,8 @@ export const SIGNALS = [
   'animal',
   // "my stepfather is banging on my door", "sautela baap", "সৎ বাবা": someone of the child's household (danger from them at home is physical abuse)
   'household',
+  // "legal age", "কানূন", "আইনত শাস্তি কিমান", "minimum age": a question about the law (of marriage, here)
+  'law',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
