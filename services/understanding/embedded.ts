@@ -3,6 +3,7 @@ import { markerSets, PhraseMatcher, type Hit, type LexiconFile } from './lexicon
 import { loadLexicons } from './lexiconFiles';
 import { MAX_CHARS, matchKey, normalise, tokenise, type Token } from './normalise';
 import { categoryOf, intentOf, isEmergency, riskOf, type Ages } from './rules';
+import { loadRiskModel, type RiskModel } from './riskModel';
 import { presentSignals } from './signals';
 import type { Understanding, Understood } from './types';
 
@@ -12,12 +13,16 @@ const ADULT_AGE = 18;
 /**
  * The default reader: no network, lexicons from data/lexicons. Every language's lexicon is applied to
  * every message (people mix languages in one line), and language only decides the reply language.
+ * The risk model (data/models/risk.json) reads danger beside the lexicons and can only raise it.
  */
 export class EmbeddedUnderstanding implements Understanding {
   private readonly matcher: PhraseMatcher;
   private readonly markers: MarkerSets;
 
-  constructor(lexicons: readonly LexiconFile[] = loadLexicons()) {
+  constructor(
+    lexicons: readonly LexiconFile[] = loadLexicons(),
+    private readonly riskModel: RiskModel | undefined = loadRiskModel(),
+  ) {
     this.matcher = new PhraseMatcher(lexicons.flatMap((l) => Object.entries(l.signals)));
     this.markers = markerSets([...lexicons]);
   }
@@ -37,10 +42,12 @@ export class EmbeddedUnderstanding implements Understanding {
     const guess = detectLanguage(normalised, tokens, this.markers);
     const hits = this.matcher.match(tokens);
     const signals = presentSignals(hits);
-    const category = categoryOf(signals, agesIn(tokens, hits));
+    const ages = agesIn(tokens, hits);
+    const category = categoryOf(signals, ages);
     const emergency = isEmergency(signals, category);
     const intent = intentOf(signals, category, emergency);
-    const risk = riskOf(signals, category, emergency);
+    const lexiconRisk = riskOf(signals, category, emergency);
+    const risk = lexiconRisk === 'high' || (!explainedAway(hits, signals, ages) && this.riskModel?.isHigh(normalised)) ? 'high' : 'normal';
     const evidence = category !== null ? 0.9 : intent === 'other' ? 0.3 : 0.75;
     const understood: Understood = {
       language: guess.language,
@@ -52,6 +59,18 @@ export class EmbeddedUnderstanding implements Understanding {
     };
     return { understood, languageConfidence: guess.confidence };
   }
+}
+
+/**
+ * Whether the lexicons saw words of harm and read them as something else: negated ("nobody hits me"),
+ * an idiom or a game ("mar gaya main toh"), the topic of an essay, film or the news, a safety
+ * statement, or a wedding of adults. The risk model cannot tell these apart, so it is not asked.
+ */
+function explainedAway(hits: Hit[], signals: ReadonlySet<string>, ages: Ages): boolean {
+  if (ages.adultOnly || signals.has('topic') || signals.has('safe')) return true;
+  // "I don't want to die" is explained; "I don't want to be here any more" is the danger itself.
+  const aboutDying = hits.some((h) => h.signal === 'self_harm' || h.signal === 'die');
+  return hits.some((h) => h.signal !== 'negation' && h.signal !== 'end' && !signals.has(h.signal) && (h.signal !== 'want' || aboutDying));
 }
 
 /** Ages written as "14 saal", "১৪ বছৰীয়া", "13-year-old", "15yrs", "she is 25" (a number near a year word, or
