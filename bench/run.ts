@@ -1,24 +1,30 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../services/paths';
 import type { BenchResult } from './types';
 
 /**
- * `npm run bench [-- NAME...]`: runs every bench/*.bench module (or those named), prints one table,
- * writes bench/results.json, and exits 1 when any figure misses its target.
+ * `npm run bench [-- NAME...]`: runs every bench/*.bench module (or those named), each in a process
+ * of its own, prints one table, writes bench/results.json, and exits 1 when any figure misses its target.
  */
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
-  const files = readdirSync(__dirname)
+  const args = process.argv.slice(2);
+  if (args[0] === '--one') {
+    // A child run: one benchmark, its rows as JSON on stdout.
+    const mod = (await import(join(__dirname, `${args[1]}.bench.js`))) as { run: () => Promise<BenchResult[]> };
+    process.stdout.write(JSON.stringify(await mod.run()));
+    return;
+  }
+  const benches = readdirSync(__dirname)
     .filter((f) => /\.bench\.js$/.test(f))
-    .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
+    .map((f) => f.replace(/\.bench\.js$/, ''))
+    .filter((b) => args.length === 0 || args.some((w) => b.startsWith(w)))
     .sort();
   const rows: (BenchResult & { bench: string })[] = [];
-  for (const file of files) {
-    const bench = file.replace(/\.bench\.js$/, '');
+  for (const bench of benches) {
     process.stderr.write(`bench: ${bench}...\n`);
-    const mod = (await import(join(__dirname, file))) as { run: () => Promise<BenchResult[]> };
-    for (const result of await mod.run()) rows.push({ bench, ...result });
+    for (const result of await runAlone(bench)) rows.push({ bench, ...result });
   }
   const table = [
     '| bench | measure | figure | target | met |',
@@ -28,6 +34,17 @@ async function main(): Promise<void> {
   console.log(table);
   writeFileSync(join(projectRoot(), 'bench', 'results.json'), `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`);
   if (rows.some((r) => !r.met)) process.exitCode = 1;
+}
+
+/** Each benchmark in a fresh process, so none inherits another's heap, sockets or JIT state. */
+function runAlone(bench: string): Promise<BenchResult[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, __filename, '--one', bench], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as BenchResult[]) : reject(new Error(`bench ${bench} exited ${code}`))));
+  });
 }
 
 function formatFigure(n: number): string {
