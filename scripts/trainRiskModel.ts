@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseLabelled } from '../services/understanding/evaluation';
 import { RISK_MODEL_FILE } from '../services/understanding/riskModel';
-import { trainingSets, trainRiskModel } from '../services/understanding/riskTraining';
+import { trainingSets, trainRiskModel } from './riskTraining';
 
 function main(): void {
   const sets = trainingSets();

@@ -9,6 +9,8 @@ import type { Understanding, Understood } from './types';
 
 /** Oldest age that still makes a child in "14 saal", "১৪ বছৰীয়া", "13 year old". */
 const ADULT_AGE = 18;
+/** Fewest words a message needs before the risk model is asked. */
+const MODEL_MIN_WORDS = 3;
 
 /**
  * The default reader: no network, lexicons from data/lexicons. Every language's lexicon is applied to
@@ -47,7 +49,10 @@ export class EmbeddedUnderstanding implements Understanding {
     const emergency = isEmergency(signals, category);
     const intent = intentOf(signals, category, emergency);
     const lexiconRisk = riskOf(signals, category, emergency);
-    const risk = lexiconRisk === 'high' || (!explainedAway(hits, signals, ages) && this.riskModel?.isHigh(normalised)) ? 'high' : 'normal';
+    // A word or two ("help", "menu", "bachao") is for the word lists: commands and cries are listed there,
+    // and the model, which learnt from whole sentences, reads "help" alone as a cry.
+    const modelMayRaise = tokens.length >= MODEL_MIN_WORDS && !explainedAway(hits, signals, ages);
+    const risk = lexiconRisk === 'high' || (modelMayRaise && this.riskModel?.isHigh(normalised)) ? 'high' : 'normal';
     const evidence = category !== null ? 0.9 : intent === 'other' ? 0.3 : 0.75;
     const understood: Understood = {
       language: guess.language,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { EmbeddedUnderstanding, normalise } from '../../services/understanding';
 import { parseLabelled } from '../../services/understanding/evaluation';
 import { loadRiskModel, RISK_MODEL_FILE, RiskModel, riskFeatures, type RiskModelFile } from '../../services/understanding/riskModel';
-import { RISK_MODEL_DIMS, trainingSets, trainRiskModel } from '../../services/understanding/riskTraining';
+import { RISK_MODEL_DIMS, trainingSets, trainRiskModel } from '../../scripts/riskTraining';
 
 const shipped = JSON.parse(readFileSync(RISK_MODEL_FILE(), 'utf8')) as RiskModelFile;
 const model = loadRiskModel();
@@ -57,8 +57,21 @@ describe('the risk model', () => {
 
 describe('the risk model beside the lexicons', () => {
   it('raises a message the lexicons read as harmless', () => {
-    expect(new EmbeddedUnderstanding(undefined, constantModel(false)).classify('hello').risk).toBe('normal');
-    expect(new EmbeddedUnderstanding(undefined, constantModel(true)).classify('hello').risk).toBe('high');
+    const text = 'what is the weather today';
+    expect(new EmbeddedUnderstanding(undefined, constantModel(false)).classify(text).risk).toBe('normal');
+    expect(new EmbeddedUnderstanding(undefined, constantModel(true)).classify(text).risk).toBe('high');
+  });
+
+  it('leaves a word or two to the lexicons (a command like "help" is no cry)', () => {
+    const alwaysHigh = new EmbeddedUnderstanding(undefined, constantModel(true));
+    for (const text of ['help', 'menu please', 'মানুহ']) expect(alwaysHigh.classify(text).risk).toBe('normal');
+  });
+
+  it('is not asked where the lexicons explained the harm words away', () => {
+    const alwaysHigh = new EmbeddedUnderstanding(undefined, constantModel(true));
+    for (const text of ['nobody hits me at home', 'I need to write an essay about child marriage', 'my sister is getting married next month, she is 25']) {
+      expect({ text, risk: alwaysHigh.classify(text).risk }).toEqual({ text, risk: 'normal' });
+    }
   });
 
   it('never lowers danger the lexicons found', () => {

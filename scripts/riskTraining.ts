@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../paths';
-import { seededRandom } from '../seededRandom';
-import { normalise } from './normalise';
-import { riskFeatures, type RiskModelFile } from './riskModel';
+import { projectRoot } from '../services/paths';
+import { seededRandom } from '../services/seededRandom';
+import { normalise } from '../services/understanding/normalise';
+import { riskFeatures, type RiskModelFile } from '../services/understanding/riskModel';
 
 /** 2^16 hashed features: a quarter megabyte of weights; larger tables scored no better on unseen sets. */
 export const RISK_MODEL_DIMS = 1 << 16;
