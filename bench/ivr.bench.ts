@@ -2,12 +2,12 @@
 // silence while it waits, so each answer's p99 must stay under 100 ms. Full bot, Redis-backed state.
 // The callers run in a child process (this same file, run directly) so they do not share the
 // event loop they measure.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 import { registerIvr } from '../bridges/ivr/register';
 import { createBenchApp } from './benchApp';
+import { jsonFromChildProcess } from './processes';
 import type { BenchResult } from './types';
 import { percentileOfSorted as percentile } from './percentile';
 
@@ -69,13 +69,7 @@ async function callers(spec: CallerSpec): Promise<CallerReport> {
 }
 
 function runCallers(spec: CallerSpec): Promise<CallerReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [__filename, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as CallerReport) : reject(new Error(`ivr callers exited ${code}`))));
-  });
+  return jsonFromChildProcess<CallerReport>([__filename, JSON.stringify(spec)], 'ivr callers');
 }
 
 export async function run(): Promise<BenchResult[]> {

@@ -10,15 +10,20 @@ export interface LoadResult {
   timeouts: number;
 }
 
-/** Runs a load generator (bench/<script>.js) in its own process with `spec` and returns its figures. */
-export function runLoadgen(script: string, spec: object): Promise<LoadResult> {
+/** Runs `node ...args` and resolves with the JSON it printed on stdout (stderr passes through). */
+export function jsonFromChildProcess<T>(args: string[], what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, `${script}.js`), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`${script} exited ${code}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`${what} exited ${code}`))));
   });
+}
+
+/** Runs a load generator (bench/<script>.js) in its own process with `spec` and returns its figures. */
+export function runLoadgen(script: string, spec: object): Promise<LoadResult> {
+  return jsonFromChildProcess<LoadResult>([join(__dirname, `${script}.js`), JSON.stringify(spec)], script);
 }
 
 /** POSTs activities to `url` from bench/loadgen (closed loop, or paced when `rate` is given). */

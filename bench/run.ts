@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../services/paths';
+import { jsonFromChildProcess } from './processes';
 import type { BenchResult } from './types';
 
 /**
@@ -38,13 +38,7 @@ async function main(): Promise<void> {
 
 /** Each benchmark in a fresh process, so none inherits another's heap, sockets or JIT state. */
 function runAlone(bench: string): Promise<BenchResult[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, __filename, '--one', bench], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as BenchResult[]) : reject(new Error(`bench ${bench} exited ${code}`))));
-  });
+  return jsonFromChildProcess<BenchResult[]>([...process.execArgv, __filename, '--one', bench], `bench ${bench}`);
 }
 
 function formatFigure(n: number): string {

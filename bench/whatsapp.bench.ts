@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { registerWhatsApp } from '../bridges/whatsapp';
 import { createHttpServer } from '../services/http/server';
-import { createI18n } from '../services/i18n';
 import { createLogger } from '../services/logger';
-import { createMetrics } from '../services/metrics';
 import { createRedis, type Redis } from '../services/redis';
 import { runLoadgen } from './processes';
 import type { BenchResult } from './types';
 import { percentile } from './percentile';
-import { answererProcess, startAnswerer, type Answerer, type AnswererSpec, type WhatsAppBenchConfig } from './whatsappAnswerer';
+import { answererProcess, startAnswerer, startBridge, type Answerer, type AnswererSpec, type WhatsAppBenchConfig } from './whatsappAnswerer';
 
 const RATE = 500;
 const SECONDS = 8;
@@ -45,8 +42,7 @@ export async function run(): Promise<BenchResult[]> {
   };
   // The instance that takes the webhooks: it stores and acknowledges; an answerer runs the bot.
   const server = createHttpServer();
-  const receiver = registerWhatsApp(server, { config, redis, bot: { run: async () => undefined }, i18n: createI18n(), logger, metrics: createMetrics() });
-  if (!receiver) throw new Error('the WhatsApp bridge did not start');
+  const receiver = startBridge(redisUrl, config, { run: async () => undefined }, server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/whatsapp`;
   const answererSpec: AnswererSpec = { redisUrl, config };

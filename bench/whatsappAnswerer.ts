@@ -3,6 +3,7 @@ import { execFileSync, fork } from 'node:child_process';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { cpus, setPriority } from 'node:os';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'restify';
 import { registerWhatsApp, type WhatsAppBridge, type WhatsAppDeps } from '../bridges/whatsapp';
 import { createHttpServer } from '../services/http/server';
 import { createI18n } from '../services/i18n';
@@ -62,11 +63,11 @@ function classifyingBot(): ActivityHandler {
   return bot;
 }
 
-/** Starts a bridge with `config` on a server that never listens (webhooks go elsewhere). */
-function startBridge(redisUrl: string, config: WhatsAppBenchConfig, bot: ActivityHandler): WhatsAppBridge {
+/** Starts a bridge with `config` on its own Redis connection, on `server` (by default one that never listens). */
+export function startBridge(redisUrl: string, config: WhatsAppBenchConfig, bot: WhatsAppDeps['bot'], server: Server = createHttpServer()): WhatsAppBridge {
   const logger = createLogger({ level: 'silent' });
   const redis = createRedis(redisUrl, 'bench-wa', logger);
-  const bridge = registerWhatsApp(createHttpServer(), { config, redis, bot, i18n: createI18n(), logger, metrics: createMetrics() });
+  const bridge = registerWhatsApp(server, { config, redis, bot, i18n: createI18n(), logger, metrics: createMetrics() });
   if (!bridge) throw new Error('the WhatsApp bridge did not start');
   const stop = bridge.stop.bind(bridge);
   return { ...bridge, stop: async () => { await stop(); redis.disconnect(); } };
