@@ -2,28 +2,57 @@ import { detectLanguage, type MarkerSets } from './language';
 import { markerSets, PhraseMatcher, type Hit, type LexiconFile } from './lexicon';
 import { loadLexicons } from './lexiconFiles';
 import { MAX_CHARS, matchKey, normalise, tokenise, type Token } from './normalise';
+import { loadLabelModels, NO_CATEGORY, type LabelModels } from './labelModel';
 import { categoryOf, intentOf, isEmergency, riskOf, type Ages } from './rules';
 import { loadRiskModel, type RiskModel } from './riskModel';
-import { presentSignals } from './signals';
-import type { Understanding, Understood } from './types';
+import { presentSignals, type Signal, type SignalSet } from './signals';
+import { FeatureReader, type TextFeatures } from './textFeatures';
+import type { Category, Intent, Understanding, Understood } from './types';
 
 /** Oldest age that still makes a child in "14 saal", "১৪ বছৰীয়া", "13 year old". */
 const ADULT_AGE = 18;
-/** Fewest words a message needs before the risk model is asked. */
+/** Fewest words a message needs before the learnt models are asked. */
 const MODEL_MIN_WORDS = 3;
+/**
+ * How sure a label model must be to fill a gap the rules left (intent `other`, no category), and to
+ * overrule a label the rules gave: fill 0.5-0.65 × overrule 0.75-0.85 tried leave-one-file-out over the
+ * fixtures, each set read by models that had not learnt from it. Over the eleventh to fifteenth sets
+ * (2026-12-06): intent 82.1 → 91.8 %, category 82.6 → 88.9 %, high-risk recall 97.7 → 98.1 %,
+ * precision 88.0 → 87.8 %. The fourteenth, written blind and read once before it joined the
+ * fixtures: intent 81.5 → 92.7 %, category 86.6 → 88.6 %.
+ */
+const FILL_GAP = 0.6;
+const OVERRULE = 0.75;
+/** Words that name a teacher or a school: without one the intent model may not read a teacher's question. */
+const TEACHER_SIGNALS: readonly Signal[] = ['teacher_role', 'role', 'school_actor', 'school'];
+/** Intents that carry the harm they are about. */
+const CASE_INTENTS: ReadonlySet<Intent> = new Set(['emergency', 'report_concern', 'teacher_guidance']);
+
+/** The readers learnt from the labelled fixtures (data/models); any may be left out. */
+export interface LearntReaders {
+  risk?: RiskModel;
+  labels?: LabelModels;
+}
+
+export function loadLearntReaders(): LearntReaders {
+  return { risk: loadRiskModel(), labels: loadLabelModels() };
+}
 
 /**
  * The default reader: no network, lexicons from data/lexicons. Every language's lexicon is applied to
  * every message (people mix languages in one line), and language only decides the reply language.
- * The risk model (data/models/risk.json) reads danger beside the lexicons and can only raise it.
+ * Learnt models (data/models) read beside the lexicons: the risk model can only raise danger; the
+ * intent and category models fill the rules' gaps and overrule them when sure, but never take an
+ * emergency away.
  */
 export class EmbeddedUnderstanding implements Understanding {
   private readonly matcher: PhraseMatcher;
   private readonly markers: MarkerSets;
+  private readonly features = new FeatureReader();
 
   constructor(
     lexicons: readonly LexiconFile[] = loadLexicons(),
-    private readonly riskModel: RiskModel | undefined = loadRiskModel(),
+    private readonly models: LearntReaders = loadLearntReaders(),
   ) {
     this.matcher = new PhraseMatcher(lexicons.flatMap((l) => Object.entries(l.signals)));
     this.markers = markerSets([...lexicons]);
@@ -45,14 +74,25 @@ export class EmbeddedUnderstanding implements Understanding {
     const hits = this.matcher.match(tokens);
     const signals = presentSignals(hits);
     const ages = agesIn(tokens, hits);
-    const category = categoryOf(signals, ages);
-    const emergency = isEmergency(signals, category);
-    const intent = intentOf(signals, category, emergency);
-    const lexiconRisk = riskOf(signals, category, emergency);
+    const ruleCategory = categoryOf(signals, ages);
+    const emergency = isEmergency(signals, ruleCategory);
+    const ruleIntent = intentOf(signals, ruleCategory, emergency);
+    const lexiconRisk = riskOf(signals, ruleCategory, emergency);
+    let intent = ruleIntent;
+    let category = ruleCategory;
+    let risk = lexiconRisk;
     // A word or two ("help", "menu", "bachao") is for the word lists: commands and cries are listed there,
-    // and the model, which learnt from whole sentences, reads "help" alone as a cry.
-    const modelMayRaise = tokens.length >= MODEL_MIN_WORDS && !explainedAway(hits, signals, ages);
-    const risk = lexiconRisk === 'high' || (modelMayRaise && this.riskModel?.isHigh(normalised)) ? 'high' : 'normal';
+    // and the models, which learnt from whole sentences, read "help" alone as a cry.
+    if (tokens.length >= MODEL_MIN_WORDS && (this.models.risk || this.models.labels)) {
+      const features = this.features.read(normalised);
+      // Where the lists explained harm words away (negated, a game, an essay), the models may not bring harm back.
+      const mayRaise = !explainedAway(hits, signals, ages);
+      if (this.models.labels) {
+        ({ intent, category } = this.overrule(ruleIntent, ruleCategory, signals, mayRaise, this.models.labels, features));
+        if (mayRaise && risk === 'normal') risk = riskOf(signals, category, intent === 'emergency');
+      }
+      if (mayRaise && risk === 'normal' && this.models.risk?.isHigh(features)) risk = 'high';
+    }
     const evidence = category !== null ? 0.9 : intent === 'other' ? 0.3 : 0.75;
     const understood: Understood = {
       language: guess.language,
@@ -63,6 +103,37 @@ export class EmbeddedUnderstanding implements Understanding {
       confidence: Math.round(evidence * Math.max(guess.confidence, 0.5) * 100) / 100,
     };
     return { understood, languageConfidence: guess.confidence };
+  }
+
+  /** The rules' intent and category, with the label models' sure readings put in (see FILL_GAP, OVERRULE). */
+  private overrule(
+    intent: Intent,
+    category: Category | null,
+    signals: SignalSet,
+    mayRaise: boolean,
+    models: LabelModels,
+    features: TextFeatures,
+  ): { intent: Intent; category: Category | null } {
+    const readIntent = models.intent.read(features);
+    const sure = (reading: { probability: number }, gap: boolean) => reading.probability > OVERRULE || (gap && reading.probability > FILL_GAP);
+    // An emergency the rules saw is never taken away (the emergency answer is the safer mistake), nor a case the
+    // user asked to report ("I want to report child labour": a name the model learnt mostly from school projects).
+    // Where the lists explained the harm words away, the model may not turn the message into a case; and it
+    // reads a teacher only where a teacher or a school is named.
+    const toCase = CASE_INTENTS.has(readIntent.label);
+    const intentMayChange =
+      intent !== 'emergency' &&
+      readIntent.label !== intent &&
+      (mayRaise || !toCase) &&
+      !(signals.has('report') && CASE_INTENTS.has(intent) && !toCase) &&
+      (readIntent.label !== 'teacher_guidance' || TEACHER_SIGNALS.some((s) => signals.has(s)));
+    if (intentMayChange && sure(readIntent, intent === 'other')) intent = readIntent.label;
+    // Only a case carries a category, and only where the lists did not explain the harm words away.
+    if (!CASE_INTENTS.has(intent)) return { intent, category: null };
+    if (!mayRaise) return { intent, category };
+    const readCategory = models.category.read(features);
+    if (readCategory.label !== NO_CATEGORY && readCategory.label !== category && sure(readCategory, category === null)) category = readCategory.label;
+    return { intent, category };
   }
 }
 
