@@ -95,6 +95,29 @@ describe('wanting to die, and harms named only as a topic', () => {
   });
 });
 
+describe('the word lists on their own (no learnt reader)', () => {
+  const lists = new EmbeddedUnderstanding(undefined, {});
+  const readByLists = (text: string) => ({ text, ...lists.classify(text) });
+
+  it('read an age in brackets after a person, a child\'s and an adult\'s', () => {
+    expect(readByLists('my cousin (16) is being married to a 35 yr old man this sunday')).toMatchObject({ risk: 'high', category: 'child_marriage' });
+    expect(readByLists('মোৰ ভনীজনী (১৫ বছৰ) বিয়া দিব')).toMatchObject({ risk: 'high', category: 'child_marriage' });
+    expect(readByLists('my sister (25) is getting married on sunday')).toMatchObject({ risk: 'normal', category: null });
+  });
+
+  it('read "no news for months" as someone gone, not as the news', () => {
+    const text = 'a man took 4 girls from our village promising hotel jobs in Kerala, no news for months';
+    expect(readByLists(text)).toMatchObject({ risk: 'high', category: 'trafficking' });
+  });
+
+  it('read someone else\'s wish to die, and its negation', () => {
+    for (const text of ['এক ছাত্রী বলেছে সে মরে যেতে চায়', 'এজনী ছাত্ৰীয়ে খাতাত মৰিব বিচৰা কথা লিখিছে']) {
+      expect(readByLists(text)).toMatchObject({ text, risk: 'high', category: 'self_harm' });
+    }
+    expect(readByLists('সে মরতে চায় না, ভালো আছে')).toMatchObject({ risk: 'normal', category: null });
+  });
+});
+
 describe('language and script', () => {
   it.each([
     ['मुझे डर लग रहा है', 'hi', 'native'],
