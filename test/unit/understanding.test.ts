@@ -105,6 +105,11 @@ describe('the word lists on their own (no learnt reader)', () => {
     expect(readByLists('my sister (25) is getting married on sunday')).toMatchObject({ risk: 'normal', category: null });
   });
 
+  it('read "15 y/o", "left home" and an attempt to touch', () => {
+    expect(readByLists('my 15 y/o brother left home after a fight yesterday morning')).toMatchObject({ risk: 'high', category: 'missing_child' });
+    expect(readByLists('her stepfather tries to touch her when nobody is home')).toMatchObject({ risk: 'high', category: 'sexual_abuse' });
+  });
+
   it('read "no news for months" as someone gone, not as the news', () => {
     const text = 'a man took 4 girls from our village promising hotel jobs in Kerala, no news for months';
     expect(readByLists(text)).toMatchObject({ risk: 'high', category: 'trafficking' });
