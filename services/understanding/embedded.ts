@@ -169,6 +169,9 @@ function agesIn(normalised: string, tokens: Token[], hits: Hit[]): Ages {
     const afterIs = i > 0 && AGE_LEADS.has(tokens[i - 1].text);
     // "wo 15 ki hai", "bhai 12 ka hai": a bare number, "ki/ka/ke", then a copula.
     const hindiAge = m !== null && i + 2 < tokens.length && AGE_POSSESSIVES.has(tokens[i + 1].text) && AGE_COPULAS.has(tokens[i + 2].text);
+    // "8th class", "class 7", "कक्षा 8": a child in school, whatever other ages the line gives.
+    const schoolClass = m !== null && age <= 12 && (CLASS_WORDS.has(tokens[i + 1]?.text) || (i > 0 && CLASS_WORDS.has(tokens[i - 1].text)));
+    if (schoolClass) minor = true;
     if (!yearWord && !afterIs && !hindiAge) return;
     if (age < ADULT_AGE) minor = true;
     else adult = true;
@@ -178,6 +181,7 @@ function agesIn(normalised: string, tokens: Token[], hits: Hit[]): Ages {
 
 /** "(16)", "(16 yrs)", "(৮ বছৰ)" right after a word ("my cousin (16)"; not a list's "(1)"): digits are ASCII after normalising. */
 const BRACKETED_AGE = /(?<=[\p{L}\p{M}] ?)\(\s*([1-9]\d?)\s*(?:y|yo|yrs?|years?|saal|sal|বছৰ|বছর|साल|bosor|bochor)?\s*\)/gu;
+const CLASS_WORDS: ReadonlySet<string | undefined> = new Set(['class', 'std', 'standard', 'grade', 'কক্ষা', 'কেলাছ', 'ক্লাছ', 'ক্লাস', 'श्रेणी', 'कक्षा', 'क्लास']);
 const AGE_POSSESSIVES = new Set(['ki', 'ka', 'ke', 'की', 'का', 'के']);
 const AGE_COPULAS = new Set(['hai', 'h', 'he', 'hain', 'thi', 'tha', 'hu', 'hoon', 'है', 'हैं', 'थी', 'था', 'हूं', 'हूँ']);
 

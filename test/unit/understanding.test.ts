@@ -105,6 +105,11 @@ describe('the word lists on their own (no learnt reader)', () => {
     expect(readByLists('my sister (25) is getting married on sunday')).toMatchObject({ risk: 'normal', category: null });
   });
 
+  it('read a school class as a child, whatever adult age is also given', () => {
+    expect(readByLists('suwali ekon 8th class t pore, tair ghoror manuhe 35 bosoriya manuh eta r logot aji rati biya xajise')).toMatchObject({ risk: 'high', category: 'child_marriage' });
+    expect(readByLists('my sister in class 9 is being married to a 30 year old man next month')).toMatchObject({ risk: 'high', category: 'child_marriage' });
+  });
+
   it('read "15 y/o", "left home" and an attempt to touch', () => {
     expect(readByLists('my 15 y/o brother left home after a fight yesterday morning')).toMatchObject({ risk: 'high', category: 'missing_child' });
     expect(readByLists('her stepfather tries to touch her when nobody is home')).toMatchObject({ risk: 'high', category: 'sexual_abuse' });
