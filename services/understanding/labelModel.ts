@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { modelFile, rowMask, type TextFeatures } from './textFeatures';
+import { modelFile, rowMask, weightBytes, type TextFeatures } from './textFeatures';
 import { CATEGORIES, INTENTS, type Category, type Intent } from './types';
 
 /**
@@ -49,9 +49,8 @@ export class LabelModel<L extends string> {
   static fromFile<L extends string>(file: LabelModelFile, known: readonly L[]): LabelModel<L> {
     const unknown = file.classes.filter((c) => !known.includes(c as L));
     if (unknown.length > 0) throw new Error(`label model: unknown classes ${unknown.join(', ')}`);
-    const bytes = Buffer.from(file.weights, 'base64');
     const count = file.dims * file.classes.length;
-    if (bytes.length !== count) throw new Error(`label model: ${bytes.length} bytes of weights where ${count} fit its dimensions`);
+    const bytes = weightBytes(file.weights, count, 'label model');
     return new LabelModel(file.classes as L[], new Int8Array(bytes.buffer, bytes.byteOffset, count).slice(), file.scale, file.biases);
   }
 

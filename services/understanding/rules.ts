@@ -66,7 +66,8 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
   if (isTrafficking(s)) return 'trafficking';
   // "my phone is lost" is not a missing child; "he has not come home" is, even with no child word.
   // ... but "has not come back, his phone is off" is (a person comes back, a phone does not).
-  // "mum hasn't come back for 3 days, there's no food": a parent away is neglect of the child, not a missing child.
+  // A parent named with the child's neglect: "mum hasn't come back for 3 days, there's no food", "parents have gone out to
+  // work, the little ones are alone with no food". The parent is away, not a missing child; the work is theirs, not child labour.
   const parentAway = s.has('parent') && s.has('neglect');
   const animalOnly = s.has('animal') && !s.has('child');
   if (s.has('missing') && !(s.has('object') && !has(s, 'child', 'comeback')) && !parentAway && !animalOnly) return 'missing_child';
@@ -84,9 +85,7 @@ function harmOf(s: SignalSet, ages: Ages): Category | null {
   if (hit && s.has('teacher_role') && s.has('school_hit') && !s.has('parent')) return 'corporal_punishment';
   if (s.has('bully')) return 'bullying';
   if (hit || s.has('confine')) return 'physical_abuse';
-  // "parents have gone out to work, the little ones are alone with no food": the parents' work, the children's neglect.
-  const parentsAtWork = s.has('parent') && s.has('neglect');
-  if (s.has('labour') || (s.has('work') && !parentsAtWork && ((s.has('workplace') && !parentWorks) || s.has('child') || ages.minor))) return 'child_labour';
+  if (s.has('labour') || (s.has('work') && !parentAway && ((s.has('workplace') && !parentWorks) || s.has('child') || ages.minor))) return 'child_labour';
   // "a 12-year-old at the brick kiln / tea garden all day": a child of a stated age at a workplace.
   if (s.has('workplace') && s.has('child') && ages.minor) return 'child_labour';
   if (s.has('neglect')) return 'neglect';

@@ -85,10 +85,16 @@ export function rowMask(dims: number, what: string): number {
   return dims - 1;
 }
 
+/** A model file's base64 weights as bytes, refused unless they fill its dimensions exactly. */
+export function weightBytes(base64: string, byteLength: number, what: string): Buffer {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length !== byteLength) throw new Error(`${what}: ${bytes.length} bytes of weights where ${byteLength} fit its dimensions`);
+  return bytes;
+}
+
 /** Weights as the risk model file keeps them: Float32 little-endian, base64. */
 export function decodeWeights(base64: string, count: number, what: string): Float32Array {
-  const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length !== count * 4) throw new Error(`${what}: ${bytes.length} bytes of weights where ${count * 4} fit its dimensions`);
+  const bytes = weightBytes(base64, count * 4, what);
   const weights = new Float32Array(count);
   for (let i = 0; i < count; i++) weights[i] = bytes.readFloatLE(i * 4);
   return weights;
